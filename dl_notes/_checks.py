@@ -1,0 +1,244 @@
+"""Argument checks shared by the library: each error names the argument, the value and the rule.
+
+The library is used by students: a wrong hyper-parameter must fail at once with a message that
+says what to change, not as a NaN a thousand steps later or an error deep inside NumPy.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+
+
+def _real(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return value
+
+
+def positive(name: str, value: object) -> float:
+    """``value`` as a float if it is a finite number > 0, else a clear error.
+
+    >>> positive("lr", 0.1)
+    0.1
+    >>> positive("lr", 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: lr must be > 0, got 0.0
+    """
+    value = _real(name, value)
+    if value <= 0:
+        raise ValueError(f"{name} must be > 0, got {value}")
+    return value
+
+
+def fraction(name: str, value: object) -> float:
+    """``value`` as a float if ``0 <= value < 1`` (a decay rate, a momentum, a dropout ratio).
+
+    >>> fraction("momentum", 0.9)
+    0.9
+    >>> fraction("momentum", 1)
+    Traceback (most recent call last):
+    ...
+    ValueError: momentum must be in [0, 1), got 1.0
+    """
+    value = _real(name, value)
+    if not 0 <= value < 1:
+        raise ValueError(f"{name} must be in [0, 1), got {value}")
+    return value
+
+
+def nonnegative(name: str, value: object) -> float:
+    """``value`` as a float if it is a finite number >= 0 (a weight-decay strength).
+
+    >>> nonnegative("weight_decay_lambda", 0)
+    0.0
+    >>> nonnegative("weight_decay_lambda", -0.1)
+    Traceback (most recent call last):
+    ...
+    ValueError: weight_decay_lambda must be >= 0, got -0.1
+    """
+    value = _real(name, value)
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0, got {value}")
+    return value
+
+
+def unit_interval(name: str, value: object) -> float:
+    """``value`` as a float if ``0 <= value <= 1`` (a mixing ratio).
+
+    >>> unit_interval("l1_ratio", 1)
+    1.0
+    >>> unit_interval("l1_ratio", 1.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: l1_ratio must be in [0, 1], got 1.5
+    """
+    value = _real(name, value)
+    if not 0 <= value <= 1:
+        raise ValueError(f"{name} must be in [0, 1], got {value}")
+    return value
+
+
+def count(name: str, value: object, minimum: int = 1) -> int:
+    """``value`` if it is an integer >= ``minimum`` (a size, a number of steps).
+
+    >>> count("mini_batch_size", 100)
+    100
+    >>> count("mini_batch_size", 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: mini_batch_size must be an integer >= 1, got 0
+    >>> count("epochs", 2.5)
+    Traceback (most recent call last):
+    ...
+    TypeError: epochs must be an integer, got 2.5 (float)
+    """
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+    return int(value)
+
+
+def one_of(name: str, value: object, options) -> str:
+    """``value`` lower-cased if it is one of ``options`` (case-insensitive).
+
+    >>> one_of("activation", "ReLU", ("relu", "sigmoid"))
+    'relu'
+    >>> one_of("activation", "gelu", ("relu", "sigmoid"))
+    Traceback (most recent call last):
+    ...
+    ValueError: activation must be one of 'relu', 'sigmoid', got 'gelu'
+    """
+    key = value.lower() if isinstance(value, str) else value
+    if key not in options:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, options))}, got {value!r}")
+    return key
+
+
+def generator(rng: object = None, seed: object = None) -> np.random.Generator:
+    """The generator to draw from: ``rng`` itself, a new one from ``seed``, or a fresh one.
+
+    Never NumPy's global state. With neither argument the generator is seeded from the
+    operating system, as ``np.random.randn`` would be in the course's code.
+
+    >>> generator(seed=0).integers(10)
+    np.int64(8)
+    >>> generator(rng=np.random.default_rng(0), seed=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: give rng or seed, not both (got both rng and seed=1)
+    """
+    if rng is not None and seed is not None:
+        raise ValueError(f"give rng or seed, not both (got both rng and seed={seed!r})")
+    if rng is not None:
+        if not isinstance(rng, np.random.Generator):
+            raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
+        return rng
+    return np.random.default_rng(seed)
+
+
+def array(name: str, x: object, ndim: int | tuple[int, ...] | None = None, layout: str = "") -> np.ndarray:
+    """``x`` as a numeric array (no copy when it already is one), checking its number of axes.
+
+    ``layout`` names the axes in the message, e.g. ``"(N, D)"``.
+
+    >>> array("x", [[1.0, 2.0]], ndim=2).shape
+    (1, 2)
+    >>> array("x", [1.0, 2.0], ndim=2, layout="(N, D)")
+    Traceback (most recent call last):
+    ...
+    ValueError: x must be 2-D (N, D), got shape (2,)
+    >>> array("x", ["a"])
+    Traceback (most recent call last):
+    ...
+    TypeError: x must be a numeric array, got dtype <U1
+    """
+    x = np.asarray(x)
+    if not (np.issubdtype(x.dtype, np.number) or x.dtype == bool):
+        raise TypeError(f"{name} must be a numeric array, got dtype {x.dtype}")
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else ndim
+        if x.ndim not in allowed:
+            axes = " or ".join(f"{n}-D" for n in allowed)
+            raise ValueError(f"{name} must be {axes}{' ' + layout if layout else ''}, got shape {x.shape}")
+    return x
+
+
+class NonFiniteError(ValueError):
+    """A value that must be finite is NaN or infinite (often a sign that training diverged)."""
+
+
+def finite(name: str, x: np.ndarray) -> np.ndarray:
+    """``x`` unchanged if every entry is finite, else a :class:`NonFiniteError` (a ValueError).
+
+    >>> finite("y", np.array([0.5, np.nan]))
+    Traceback (most recent call last):
+    ...
+    dl_notes._checks.NonFiniteError: y must be finite, but y[1] = nan; check the learning rate and the inputs
+    """
+    if not np.isfinite(x).all():
+        where = tuple(int(i) for i in np.argwhere(~np.isfinite(x))[0])
+        raise NonFiniteError(f"{name} must be finite, but {name}[{', '.join(map(str, where))}] = {x[where]}; "
+                         "check the learning rate and the inputs")
+    return x
+
+
+def labels(name: str, t: object, n_samples: int, n_classes: int) -> np.ndarray:
+    """Class indices from ``t``: either one index per sample or one-hot rows, checked in range.
+
+    Returns the indices (shape (N,)) for index labels, or ``t`` itself for one-hot
+    (or probability) rows of shape (N, K).
+
+    >>> labels("t", [2, 0], n_samples=2, n_classes=3)
+    array([2, 0])
+    >>> labels("t", [3, 0], n_samples=2, n_classes=3)
+    Traceback (most recent call last):
+    ...
+    ValueError: t holds the label 3, but labels must be in [0, 3) for 3 classes
+    >>> labels("t", [[0, 1]], n_samples=1, n_classes=3)
+    Traceback (most recent call last):
+    ...
+    ValueError: t must be labels of shape (1,) or one-hot rows of shape (1, 3), got shape (1, 2)
+    """
+    t = np.asarray(t)
+    if t.shape == (n_samples, n_classes) and n_classes > 1 or (t.shape == (n_classes,) and n_samples == 1 and n_classes > 1):
+        finite(name, t)
+        return t.reshape(n_samples, n_classes)  # one-hot (N, K)
+    if t.shape not in ((n_samples,), (n_samples, 1)) and not (t.ndim == 0 and n_samples == 1):
+        raise ValueError(f"{name} must be labels of shape ({n_samples},) or one-hot rows of shape "
+                         f"({n_samples}, {n_classes}), got shape {t.shape}")
+    if not np.issubdtype(t.dtype, np.integer):
+        if not np.issubdtype(t.dtype, np.floating) or not np.array_equal(t, np.round(t)):
+            raise TypeError(f"{name} must hold integer class labels, got dtype {t.dtype}")
+        t = t.astype(np.intp)
+    t = t.reshape(n_samples)  # (N,)
+    if t.size and (t.min() < 0 or t.max() >= n_classes):
+        bad = t.min() if t.min() < 0 else t.max()
+        raise ValueError(f"{name} holds the label {bad}, but labels must be in [0, {n_classes}) for {n_classes} classes")
+    return t
+
+
+def float_dtype(dtype: object) -> np.dtype:
+    """``dtype`` as a NumPy dtype if it is float32 or float64 (what the random generators draw).
+
+    >>> float_dtype("float32")
+    dtype('float32')
+    >>> float_dtype(np.int64)
+    Traceback (most recent call last):
+    ...
+    TypeError: dtype must be float32 or float64, got int64
+    """
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:
+        resolved = None
+    if resolved not in (np.float32, np.float64):
+        raise TypeError(f"dtype must be float32 or float64, got {getattr(resolved, 'name', dtype)}")
+    return resolved
