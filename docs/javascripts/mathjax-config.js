@@ -1,0 +1,18 @@
+// MathJax 3 configuration; MathJax itself is served from /assets/mathjax/ (scripts/site_hooks/math_assets.py).
+// It renders arithmatex output on the pages and in docstrings, and the Markdown cells of the
+// notebooks, and leaves all other text alone. Instant navigation is off (mkdocs-static-i18n),
+// so MathJax's own typesetting at start-up covers every page view.
+window.MathJax = {
+  tex: {
+    inlineMath: [["\\(", "\\)"], ["$", "$"]],
+    displayMath: [["\\[", "\\]"], ["$$", "$$"]],
+    processEscapes: true,
+    processEnvironments: true,
+  },
+  options: {
+    ignoreHtmlClass: ".+",
+    processHtmlClass: "arithmatex|jp-RenderedMarkdown|jp-MarkdownOutput",
+  },
+  loader: { paths: { mathjax: new URL("../assets/mathjax", document.currentScript.src).href } },
+  chtml: { fontURL: new URL("../assets/mathjax/output/chtml/fonts/woff-v2", document.currentScript.src).href },
+};

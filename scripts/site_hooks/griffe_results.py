@@ -1,0 +1,42 @@
+"""Griffe extension: append build-time measurements to docstrings in the API reference.
+
+Experiments may define ``api_notes(result, lang) -> {object path: (markdown, figure name)}``;
+``experiments.py`` collects them into ``docs/assets/generated/api_notes.json``. This extension
+adds each note, with its figure, as an admonition section at the end of that object's rendered
+docstring, in the language of the build (``DL_NOTES_SITE_LANG``, set by ``i18n_fixes.py``).
+The docstring in the source stays as it is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import griffe
+
+TITLES = {"ja": "実測（サイトのビルド時に計算）", "en": "Measured (computed when the site is built)"}
+
+
+class ResultsExtension(griffe.Extension):
+    def __init__(self, notes: str = "docs/assets/generated/api_notes.json") -> None:
+        super().__init__()
+        self.notes_path = Path(notes)
+
+    def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
+        lang = os.environ.get("DL_NOTES_SITE_LANG", "ja")
+        try:
+            notes = json.loads(self.notes_path.read_text(encoding="utf-8")).get(lang, {})
+        except FileNotFoundError:
+            return
+        for path, note in notes.items():
+            if not path.startswith(pkg.path + "."):
+                continue
+            obj = pkg.get_member(path.removeprefix(pkg.path + "."))
+            if obj.docstring is None:
+                raise ValueError(f"api_notes: {path} has no docstring to extend")
+            text = note["text"]
+            if note.get("figure"):
+                text += f'\n\n<figure class="dl-figure" markdown="span">![{note["alt"]}]({note["figure"]})</figure>'
+            obj.docstring.parsed.append(griffe.DocstringSectionAdmonition(kind="info", text=text, title=TITLES[lang]))

@@ -1,0 +1,65 @@
+"""mkdocs-macros module: the functions pages call to show results.
+
+- ``{{ fmt(x) }}``: a measured number with 3 significant digits (``fmt(x, 2)`` for 2);
+- ``{{ figure("experiment", "figure", alt="...", caption="...") }}``: a build-time figure in the
+  page's language, with its caption and a provenance line (experiment, seed, run time, the
+  command that reproduces it).
+
+The values themselves arrive as ``results`` and ``runs`` through ``config.extra`` (see
+``experiments.py``).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+from dl_notes.experiments._figures import figure_filename
+
+PROVENANCE = {
+    "ja": "実験 <code>{name}</code> · シード {seed} · 実行時間 {seconds:.2f} 秒 · 再現: <code>{command}</code>",
+    "en": "Experiment <code>{name}</code> · seed {seed} · ran in {seconds:.2f} s · reproduce: <code>{command}</code>",
+}
+
+
+def fmt(value: float, digits: int = 3) -> str:
+    """A measured number for prose, rounded to ``digits`` significant digits.
+
+    >>> fmt(0.012345), fmt(12.3456), fmt(1234.5), fmt(2.0), fmt(3e-7)
+    ('0.0123', '12.3', '1230', '2.00', '3.00e-07')
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"fmt expects a number, got {value!r}")
+    if value == 0 or not math.isfinite(value):
+        return str(value)
+    exponent = math.floor(math.log10(abs(value)))
+    if not -4 <= exponent < 6:
+        return f"{value:.{digits - 1}e}"
+    decimals = digits - 1 - exponent
+    return f"{round(value, decimals):.{max(decimals, 0)}f}"
+
+
+def define_env(env):
+    def language() -> str:
+        return env.conf["theme"]["language"]
+
+    env.macro(fmt)
+
+    @env.macro
+    def figure(experiment: str, name: str, alt: str, caption: str) -> str:
+        """A generated figure with caption and provenance, for the current language."""
+        runs = env.variables["runs"]
+        if experiment not in runs:
+            raise KeyError(f"figure(): unknown experiment {experiment!r}; known: {', '.join(runs)}")
+        if not alt.strip() or not caption.strip():
+            raise ValueError(f"figure({experiment!r}, {name!r}) needs a non-empty alt and caption")
+        lang = language()
+        meta = runs[experiment]
+        src = f"/assets/generated/{lang}/{figure_filename(experiment, name)}"
+        provenance = PROVENANCE[lang].format(name=experiment, **{k: meta[k] for k in ("seed", "seconds", "command")})
+        return (
+            f'<figure class="dl-figure" markdown="span">\n'
+            f"  ![{html.escape(alt)}]({src}){{ loading=lazy }}\n"
+            f"  <figcaption>{html.escape(caption)}<br><small class=\"dl-provenance\">{provenance}</small></figcaption>\n"
+            f"</figure>\n"
+        )

@@ -1,0 +1,183 @@
+"""The built site: a clean `mkdocs build --strict`, both languages, search, math, figures, numbers.
+
+The site is built once per session into a temporary folder (the real build, hooks and all);
+the browser suite (tests/browser) looks at the same pages in Chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+sys.path.insert(0, str(ROOT / "scripts" / "site_hooks"))
+from macros import fmt  # noqa: E402
+
+
+def mkdocs_build(site_dir: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=ROOT, capture_output=True, text=True, env=env,
+    )
+
+
+@pytest.fixture(scope="session")
+def build(tmp_path_factory):
+    site = tmp_path_factory.mktemp("site")
+    done = mkdocs_build(site)
+    return site, done
+
+
+@pytest.fixture(scope="session")
+def site(build):
+    site, done = build
+    assert done.returncode == 0, done.stderr[-4000:]
+    return site
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path / "index.html").read_text(encoding="utf-8")
+
+
+def results() -> dict:
+    return json.loads((DOCS / "assets" / "generated" / "results.json").read_text(encoding="utf-8"))
+
+
+def test_strict_build_has_no_warnings(build):
+    _, done = build
+    assert done.returncode == 0, done.stderr[-4000:]
+    warnings = [line for line in done.stderr.splitlines() if "WARNING" in line]
+    assert warnings == []
+
+
+def test_a_second_build_runs_no_experiment_and_says_so(site, tmp_path):
+    again = mkdocs_build(tmp_path / "again")
+    assert again.returncode == 0, again.stderr[-4000:]
+    assert re.search(r"experiments: 0 run, \d+ from cache", again.stderr), again.stderr[-2000:]
+    assert "executed in" not in again.stderr  # notebooks served from their cache too
+
+
+def test_every_page_exists_in_both_languages():
+    sources = [p for p in DOCS.rglob("*") if re.search(r"\.(ja|en)\.(md|py)$", p.name)]
+    stems = {}
+    for path in sources:
+        stem = re.sub(r"\.(ja|en)\.", ".", str(path.relative_to(DOCS)))
+        stems.setdefault(stem, set()).add(path.name.split(".")[-2])
+    lonely = {stem: langs for stem, langs in stems.items() if langs != {"ja", "en"}}
+    assert lonely == {}
+    assert len(stems) >= 4
+
+
+def japanese_pages(site: Path) -> list[str]:
+    """Paths of every Japanese page ('' for the home page, 'optimizers/', ...)."""
+    paths = []
+    for html in site.rglob("index.html"):
+        path = html.parent.relative_to(site).as_posix()
+        path = "" if path == "." else path + "/"
+        if not path.startswith(("en/", "assets/", "search/")):
+            paths.append(path)
+    return sorted(paths)
+
+
+def switcher_target(html: str, page_path: str, lang: str) -> str:
+    """Where the header language switcher's ``lang`` entry leads, as a site path."""
+    href = re.search(rf'<a href="([^"]*)" hreflang="{lang}" class="md-select__link">', html)
+    assert href, f"{page_path or 'home'}: no switcher entry for {lang}"
+    return urlsplit(urljoin(f"http://site/{page_path}", href.group(1))).path.removeprefix("/")
+
+
+def test_every_page_has_its_twin_and_the_switcher_links_them(site):
+    pages = japanese_pages(site)
+    assert {"", "optimizers/", "glossary/", "api/optim/", "notebooks/optimizer_trajectories/"} <= set(pages)
+    for path in pages:
+        ja, en = page(site, path), page(site, "en/" + path)
+        assert '<html lang="ja"' in ja and '<html lang="en"' in en, path
+        assert switcher_target(ja, path, "en") == "en/" + path
+        assert switcher_target(en, "en/" + path, "ja") == path
+
+
+def test_japanese_search_index_is_segmented(site):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    separator = re.compile(index["config"]["separator"])
+    compounds = [doc for doc in index["docs"] if "勾配消失" in doc["text"].replace("\u200b", "")]
+    assert compounds, "no page mentions 勾配消失"
+    for doc in compounds:
+        assert "勾配" in separator.split(doc["text"]), doc["location"]
+
+
+def test_no_asset_comes_from_another_host(site):
+    offenders = []
+    for html in site.rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        for tag in re.findall(r'<(?:script|link|img|iframe|source|video|audio)\b[^>]*>', text):
+            if re.search(r'\b(?:src|href)="(?:https?:)?//', tag) and not re.search(r'rel="(?:canonical|alternate)"', tag):
+                offenders.append(f"{html.relative_to(site)}: {tag}")
+        if "fonts.googleapis" in text or "cdn.jsdelivr" in text:
+            offenders.append(f"{html.relative_to(site)}: CDN reference")
+    assert offenders == []
+
+
+def test_math_is_served_from_the_site(site):
+    html = page(site, "optimizers/")
+    assert 'class="arithmatex"' in html
+    assert re.search(r'<script src="[./]*assets/mathjax/tex-chtml\.js"', html)
+    assert (site / "assets" / "mathjax" / "tex-chtml.js").stat().st_size > 100_000
+    assert any((site / "assets" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+
+
+def test_copy_button_and_colour_toggle_are_on(site):
+    html = page(site, "optimizers/")
+    assert "content.code.copy" in html
+    assert 'data-md-component="palette"' in html
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_figure_is_built_in_the_page_language_with_provenance(site, lang):
+    prefix = "" if lang == "ja" else "en/"
+    html = page(site, prefix + "optimizers/")
+    figure = f"assets/generated/{lang}/optimizer_trajectories-trajectories.svg"
+    assert figure in html
+    assert (site / figure).stat().st_size > 1000
+    assert "python -m dl_notes.experiments run optimizer_trajectories" in html
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_distance_table_comes_from_the_results(site, lang):
+    html = page(site, ("" if lang == "ja" else "en/") + "optimizers/")
+    distances = results()["results"]["optimizer_trajectories"]["final_distance"]
+    for key, distance in distances.items():
+        assert f">{fmt(distance)}<" in html, (key, fmt(distance))
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_notebook_is_executed_rendered_and_downloadable(site, lang):
+    prefix = "" if lang == "ja" else "en/"
+    html = page(site, prefix + "notebooks/optimizer_trajectories/")
+    assert "jp-Cell" in html and "jp-OutputArea" in html
+    assert "<img" in html  # the figure cell's output
+    # the download button links to the executed notebook, next to the page
+    link = re.search(r'<a href="([^"/]+\.ipynb)" download', html)
+    assert link, "no download link on the notebook page"
+    notebook = json.loads((site / prefix / "notebooks" / "optimizer_trajectories" / link.group(1)).read_text(encoding="utf-8"))
+    outputs = [o for cell in notebook["cells"] if cell["cell_type"] == "code" for o in cell["outputs"]]
+    assert outputs, "the published notebook was not executed"
+
+
+def test_api_reference_is_localised_and_enriched(site):
+    ja, en = page(site, "api/optim/"), page(site, "en/api/optim/")
+    for html in (ja, en):
+        assert "dl_notes.optim.Adam" in html
+        assert html.count("optimizer_trajectories-trajectories.svg") >= 5  # one per optimizer
+    assert "実測" in ja and "Measured" in en
+    assert "Parameters" in en and "引数" not in en
+    distances = results()["results"]["optimizer_trajectories"]["final_distance"]
+    assert fmt(distances["adam"]) in en
