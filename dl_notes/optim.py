@@ -7,7 +7,7 @@ sums, moments) is kept per key and created on the first ``update``; it has the d
 parameter, so float32 parameters stay float32.
 
 The learning rate is ``lr`` (the book's name); the course's ``learning_rate=`` is accepted too.
-The formulas follow the course's code, with :math:`\varepsilon = 10^{-7}` added *outside* the
+The formulas follow the course's code, with $\varepsilon = 10^{-7}$ added *outside* the
 square root; each class says where a framework (PyTorch) writes the same method differently.
 """
 
@@ -24,7 +24,7 @@ __all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "RM
 
 
 class Optimizer:
-    """Base class: checks the dicts and calls :meth:`step` once per parameter key.
+    """Base class: checks the dicts and calls `step` once per parameter key.
 
     Subclasses implement ``step(key, param, grad)``, which changes ``param`` in place.
     """
@@ -35,7 +35,7 @@ class Optimizer:
 
     @property
     def learning_rate(self) -> float:
-        """The course's name for :attr:`lr`."""
+        """The course's name for `lr`."""
         return self.lr
 
     def update(self, params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray]) -> None:

@@ -95,3 +95,14 @@ def test_the_notebooks_variant_runs(tmp_path, monkeypatch):
     monkeypatch.setenv("DL_NOTES_CACHE", str(tmp_path))
     config = replace(exp.DEFAULT, optimizers=(("sgd", "SGD", (("lr", 0.3),)),))
     assert load("optimizer_trajectories", config).values["final_distance"]["sgd"] > 0
+
+
+def test_a_cached_result_draws_the_same_figure_as_a_fresh_one(tmp_path, monkeypatch):
+    """The cache stores dicts key-sorted; the figure must not depend on dict order."""
+    from dl_notes.experiments import ensure
+    from dl_notes.experiments._figures import figure_bytes
+
+    monkeypatch.setenv("DL_NOTES_CACHE", str(tmp_path))
+    fresh, cached = ensure("optimizer_trajectories", tiny=True), ensure("optimizer_trajectories", tiny=True)
+    assert fresh.ran and not cached.ran
+    assert figure_bytes(exp.plot(fresh.result, "en"), ".svg") == figure_bytes(exp.plot(cached.result, "en"), ".svg")

@@ -86,10 +86,15 @@ def trajectory(optimizer: optim.Optimizer, start, steps: int, noise: float = 0.0
     return path
 
 
+def settings(kwargs) -> str:
+    """``'lr=0.1, momentum=0.9'``: an optimizer's keyword arguments as they are written in code."""
+    return ", ".join(f"{k}={v:g}" for k, v in kwargs)
+
+
 def label(key_class_kwargs) -> str:
-    """``'SGD (lr=0.95)'``: an optimizer and its settings, for legends and tables."""
+    """``'SGD (lr=0.95)'``: an optimizer and its settings, for titles and error messages."""
     _, name, kwargs = key_class_kwargs
-    return f"{name} ({', '.join(f'{k}={v:g}' for k, v in kwargs)})"
+    return f"{name} ({settings(kwargs)})"
 
 
 def run(config: Config) -> Result:
@@ -112,8 +117,10 @@ def run(config: Config) -> Result:
     values = {
         "steps": config.steps,
         "start": list(config.start),
+        "order": [key for key, _, _ in config.optimizers],  # dicts come back from the cache key-sorted
         "names": {key: name for key, name, _ in config.optimizers},
         "labels": labels,
+        "settings": {key: settings(kwargs) for key, _, kwargs in config.optimizers},
         "final_distance": distance,
         "final_value": value,
         "ranking": sorted(distance, key=distance.get),  # closest to the minimum first
@@ -135,7 +142,7 @@ def plot(result: Result, lang: str):
     import matplotlib.pyplot as plt
 
     text = TEXT[check_lang(lang)]
-    keys = list(result.values["names"])
+    keys = result.values["order"]
     with style(lang):
         rows = -(-(len(keys) + 1) // 3)  # one panel per optimizer and one for the distances
         figure, axes = plt.subplots(rows, 3, figsize=(11, 3.3 * rows), layout="constrained", squeeze=False)
@@ -177,5 +184,5 @@ def api_notes(result: Result, lang: str) -> dict[str, tuple[str, str]]:
                               label=v["labels"][key], start=f"{v['start_distance']:.3g}"),
             "trajectories",
         )
-        for key, name in v["names"].items()
+        for key, name in ((key, v["names"][key]) for key in v["order"])
     }

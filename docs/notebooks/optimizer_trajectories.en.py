@@ -16,11 +16,12 @@ result = outcome.result
 print("loaded from the cache" if not outcome.ran else "ran", f"({result.meta['seconds']:.2f} s of compute)")
 
 # %% [markdown]
-# ## Distance to the minimum $(0, 0)$
+# ## Distance to the minimum (0, 0)
 
 # %%
 steps = result.values["steps"]
-for key, distance in result.values["final_distance"].items():
+for key in result.values["order"]:
+    distance = result.values["final_distance"][key]
     print(f"{result.values['names'][key]:>8}: distance after {steps} steps {distance:.4f}")
 
 # %% [markdown]

@@ -17,11 +17,12 @@ result = outcome.result
 print("キャッシュから読み込み" if not outcome.ran else "実行しました", f"（{result.meta['seconds']:.2f} 秒の計算）")
 
 # %% [markdown]
-# ## 最小点 $(0, 0)$ までの距離
+# ## 最小点 (0, 0) までの距離
 
 # %%
 steps = result.values["steps"]
-for key, distance in result.values["final_distance"].items():
+for key in result.values["order"]:
+    distance = result.values["final_distance"][key]
     print(f"{result.values['names'][key]:>8}: {steps} ステップ後の距離 {distance:.4f}")
 
 # %% [markdown]
