@@ -17,19 +17,21 @@ from typing import Any
 import griffe
 
 TITLES = {"ja": "実測（サイトのビルド時に計算）", "en": "Measured (computed when the site is built)"}
+# Written by experiments.py in on_config, before griffe loads anything; resolved from this file,
+# not from the working directory, so `mkdocs build -f path/to/mkdocs.yml` works from anywhere.
+NOTES = Path(__file__).resolve().parents[2] / "docs" / "assets" / "generated" / "api_notes.json"
 
 
 class ResultsExtension(griffe.Extension):
-    def __init__(self, notes: str = "docs/assets/generated/api_notes.json") -> None:
+    def __init__(self, notes: str | None = None) -> None:
         super().__init__()
-        self.notes_path = Path(notes)
+        self.notes_path = Path(notes) if notes else NOTES
 
     def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
         lang = os.environ.get("DL_NOTES_SITE_LANG", "ja")
-        try:
-            notes = json.loads(self.notes_path.read_text(encoding="utf-8")).get(lang, {})
-        except FileNotFoundError:
-            return
+        if not self.notes_path.is_file():
+            raise FileNotFoundError(f"{self.notes_path} is missing: the experiments hook writes it before griffe runs")
+        notes = json.loads(self.notes_path.read_text(encoding="utf-8")).get(lang, {})
         for path, note in notes.items():
             if not path.startswith(pkg.path + "."):
                 continue
