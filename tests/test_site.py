@@ -178,7 +178,7 @@ def test_api_reference_is_localised_and_enriched(site):
     for html in (ja, en):
         assert "dl_notes.optim.Adam" in html
         # one "measured" box per optimizer of the experiment, each with the figure
-        assert html.count('class="admonition info"') == 5
+        assert html.count('<details class="info" open>') == 5
         assert html.count("optimizer_trajectories-trajectories.svg") == 5
     assert "実測" in ja and "Measured" in en
     assert "Parameters" in en and "引数" not in en
