@@ -17,8 +17,8 @@ from dl_notes.experiments._cache import (
     cache_key,
     key_inputs,
     source_closure,
-    write_if_changed,
 )
+from dl_notes._files import write_if_changed
 from dl_notes.experiments._figures import render
 
 NAME = "optimizer_trajectories"

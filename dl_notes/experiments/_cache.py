@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import hashlib
 import json
 import os
 import platform
@@ -24,6 +23,7 @@ from typing import Any
 import numpy as np
 
 import dl_notes
+from dl_notes._files import atomic_write, sha256_bytes
 
 from ._result import Result
 
@@ -46,10 +46,6 @@ def default_dir() -> Path:
         return checkout / ".cache" / "experiments"
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "dl_notes" / "experiments"
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def dl_notes_imports(path: Path) -> set[Path]:
@@ -168,27 +164,8 @@ class Cache:
         # The .npz first, then the .json that vouches for it: a crash in between leaves an
         # entry whose checksum does not match, which load() rejects.
         os.replace(tmp.name, arrays_path)
-        _atomic_write(meta_path, json.dumps(record, sort_keys=True, ensure_ascii=False, indent=1).encode())
+        atomic_write(meta_path, json.dumps(record, sort_keys=True, ensure_ascii=False, indent=1).encode())
 
     def discard(self, name: str, key: str) -> None:
         for path in self.paths(name, key):
             path.unlink(missing_ok=True)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
-        tmp.write(data)
-    os.replace(tmp.name, path)
-
-
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` unless it already holds exactly these bytes; True if written.
-
-    Rewriting identical files would make ``mkdocs serve`` rebuild in a loop.
-    """
-    if path.is_file() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(path, data)
-    return True
-

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from types import ModuleType
 
-from ._cache import sha256_bytes, write_if_changed
+from dl_notes._files import sha256_bytes, write_if_changed
 from ._plotting import SAVE_RC
 from ._result import Result
 

@@ -18,7 +18,7 @@ from mkdocs.plugins import event_priority
 
 from dl_notes.experiments import get, names
 from dl_notes.experiments.__main__ import run_many
-from dl_notes.experiments._cache import write_if_changed
+from dl_notes._files import write_if_changed
 from dl_notes.experiments._figures import figure_filename, render
 from dl_notes.experiments._plotting import LANGS
 

@@ -22,7 +22,7 @@ import nbformat
 from mkdocs.plugins import event_priority
 
 import dl_notes
-from dl_notes.experiments._cache import write_if_changed
+from dl_notes._files import write_if_changed
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 PACKAGE = Path(dl_notes.__file__).resolve().parent
