@@ -13,6 +13,7 @@ square root; each class says where a framework (PyTorch) writes the same method 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,10 +28,22 @@ class Optimizer:
     """Base class: checks the dicts and calls `step` once per parameter key.
 
     Subclasses implement ``step(key, param, grad)``, which changes ``param`` in place.
+
+    Examples
+    --------
+    A new method is one ``step``: here, SGD that clips each gradient to $[-1, 1]$.
+
+    >>> class ClippedSGD(Optimizer):
+    ...     def step(self, key, param, grad):
+    ...         param -= self.lr * np.clip(grad, -1, 1)
+    >>> params = {"w": np.array([0.0, 0.0])}
+    >>> ClippedSGD(lr=0.5).update(params, {"w": np.array([10.0, -0.2])})
+    >>> params["w"]
+    array([-0.5,  0.1])
     """
 
     def __init__(self, lr: float, learning_rate: float | None = None) -> None:
-        # The course's code calls it learning_rate; when given, it is the one used.
+        # The course's code calls it learning_rate; when given, it is the one used (lr keeps its default).
         self.lr = positive("lr", lr) if learning_rate is None else positive("learning_rate", learning_rate)
 
     @property
@@ -39,9 +52,17 @@ class Optimizer:
         return self.lr
 
     def update(self, params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray]) -> None:
-        """Update every array of ``params`` in place, using the gradient under the same key."""
-        for key, param in params.items():
-            self.step(key, param, _gradient_for(key, param, grads))
+        """Update every array of ``params`` in place, using the gradient under the same key.
+
+        Every key is checked before any is updated, so bad input leaves the parameters as they were.
+        """
+        pairs = [(key, param, _gradient_for(key, param, grads)) for key, param in params.items()]
+        self.begin_update()
+        for key, param, grad in pairs:
+            self.step(key, param, grad)
+
+    def begin_update(self) -> None:
+        """Called once per ``update``, before the steps: for state shared by all keys (Adam's t)."""
 
     def step(self, key: str, param: np.ndarray, grad: np.ndarray) -> None:  # pragma: no cover
         raise NotImplementedError
@@ -309,10 +330,10 @@ class Adam(Optimizer):
         self.m: dict[str, np.ndarray] = {}
         self.v: dict[str, np.ndarray] = {}
 
-    def update(self, params, grads):
+    def begin_update(self):
         self.iter += 1
-        self._lr_t = self.lr * np.sqrt(1 - self.beta2**self.iter) / (1 - self.beta1**self.iter)
-        super().update(params, grads)
+        # A Python float, not np.sqrt's float64 scalar, which would turn float32 steps into float64.
+        self._lr_t = self.lr * math.sqrt(1 - self.beta2**self.iter) / (1 - self.beta1**self.iter)
 
     def step(self, key, param, grad):
         m = self.m.setdefault(key, np.zeros_like(param))

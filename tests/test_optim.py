@@ -1,0 +1,222 @@
+"""dl_notes.optim: first steps recomputed in closed form, bad input, and PyTorch's trajectories.
+
+PyTorch writes some methods differently from the course; each mapping is a test here:
+Momentum's velocity is $v = -\\eta b$ of PyTorch's buffer $b$; AdaGrad and RMSProp put
+$\\varepsilon$ outside the square root as PyTorch does (same steps); Adam adds
+$\\varepsilon$ to $\\sqrt{v}$ before the bias correction of $\\eta_t$, which equals PyTorch's
+$\\varepsilon$ scaled by $\\sqrt{1 - \\beta_2^t}$.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from dl_notes import optim
+from _reference import SOURCES, recorder, reference
+
+SETTINGS = recorder("optim").SETTINGS
+TINY = recorder("optim").TINY
+
+P0 = np.array([[1.0, -2.0], [0.5, 0.0]])
+G1 = np.array([[0.3, -1.5], [2.0, 0.01]])
+G2 = np.array([[-0.7, 0.2], [1.0, -3.0]])
+
+
+def steps(optimizer, *grads, start=P0):
+    params = {"w": start.copy()}
+    for g in grads:
+        optimizer.update(params, {"w": g})
+    return params["w"]
+
+
+# --- closed-form first steps --------------------------------------------------------------------
+
+FIRST_STEPS = {
+    "SGD": (optim.SGD(lr=0.1), lambda: P0 - 0.1 * G1),
+    "Momentum": (optim.Momentum(lr=0.1, momentum=0.9), lambda: P0 - 0.1 * G1),
+    "Nesterov": (optim.Nesterov(lr=0.1, momentum=0.9), lambda: P0 + 0.9 * (-0.1 * G1) - 0.1 * G1),
+    "AdaGrad": (optim.AdaGrad(lr=0.1), lambda: P0 - 0.1 * G1 / (np.abs(G1) + 1e-7)),
+    "RMSProp": (optim.RMSProp(lr=0.1, decay_rate=0.9),
+                lambda: P0 - 0.1 * G1 / (np.sqrt(0.1 * G1**2) + 1e-7)),
+    "Adam": (optim.Adam(lr=0.1, beta1=0.9, beta2=0.999),
+             lambda: P0 - 0.1 * math.sqrt(1 - 0.999) / (1 - 0.9) * (0.1 * G1) / (np.sqrt(0.001 * G1**2) + 1e-7)),
+}
+
+
+@pytest.mark.parametrize("name", FIRST_STEPS)
+def test_first_step_matches_the_formula(name):
+    optimizer, expected = FIRST_STEPS[name]
+    np.testing.assert_allclose(steps(optimizer, G1), expected(), rtol=1e-14, atol=1e-15)
+
+
+SECOND_STEPS = {
+    "Momentum": (optim.Momentum(lr=0.1, momentum=0.9),
+                 lambda: P0 - 0.1 * G1 + 0.9 * (-0.1 * G1) - 0.1 * G2),
+    "Nesterov": (optim.Nesterov(lr=0.1, momentum=0.9),
+                 lambda: P0 - 0.19 * G1 + 0.9 * (0.9 * -0.1 * G1 - 0.1 * G2) - 0.1 * G2),
+    "AdaGrad": (optim.AdaGrad(lr=0.1),
+                lambda: P0 - 0.1 * G1 / (np.abs(G1) + 1e-7) - 0.1 * G2 / (np.sqrt(G1**2 + G2**2) + 1e-7)),
+    "Adam": (optim.Adam(lr=0.1), lambda: _adam_reference([G1, G2], lr=0.1)),
+}
+
+
+def _adam_reference(grads, lr, beta1=0.9, beta2=0.999, eps=1e-7):
+    """Adam as the paper writes it, with bias-corrected moments and epsilon scaled to match."""
+    p, m, v = P0.copy(), 0.0, 0.0
+    for t, g in enumerate(grads, start=1):
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+        p = p - lr * m_hat / (np.sqrt(v_hat) + eps / math.sqrt(1 - beta2**t))
+    return p
+
+
+@pytest.mark.parametrize("name", SECOND_STEPS)
+def test_second_step_matches_the_formula(name):
+    optimizer, expected = SECOND_STEPS[name]
+    np.testing.assert_allclose(steps(optimizer, G1, G2), expected(), rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("cls", [optim.SGD, optim.Momentum, optim.Nesterov, optim.AdaGrad, optim.RMSProp, optim.Adam])
+def test_float32_parameters_and_state_stay_float32(cls):
+    optimizer = cls(lr=0.01)
+    params = {"w": P0.astype(np.float32)}
+    optimizer.update(params, {"w": G1.astype(np.float32)})
+    assert params["w"].dtype == np.float32
+    for state in vars(optimizer).values():
+        if isinstance(state, dict):
+            assert all(a.dtype == np.float32 for a in state.values())
+
+
+def test_update_is_in_place_and_state_is_per_key():
+    params = {"a": P0.copy(), "b": P0.copy()}
+    same_a = params["a"]
+    optimizer = optim.Momentum(lr=0.1)
+    optimizer.update(params, {"a": G1, "b": G2})
+    assert params["a"] is same_a
+    assert set(optimizer.v) == {"a", "b"}
+    np.testing.assert_allclose(optimizer.v["b"], -0.1 * G2)
+
+
+def test_course_spellings():
+    assert optim.RMSprop is optim.RMSProp
+    assert optim.SGD(learning_rate=0.5).lr == 0.5
+    assert optim.Adam(learning_rate=0.002).learning_rate == 0.002
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("cls, kwargs, error, message", [
+    (optim.SGD, {"lr": 0}, ValueError, "lr must be > 0, got 0.0"),
+    (optim.SGD, {"lr": -0.1}, ValueError, "lr must be > 0, got -0.1"),
+    (optim.SGD, {"lr": "0.1"}, TypeError, "lr must be a real number, got '0.1' (str)"),
+    (optim.SGD, {"lr": float("nan")}, ValueError, "lr must be finite, got nan"),
+    (optim.SGD, {"learning_rate": 0}, ValueError, "learning_rate must be > 0, got 0.0"),
+    (optim.Momentum, {"momentum": 1.0}, ValueError, "momentum must be in [0, 1), got 1.0"),
+    (optim.Nesterov, {"momentum": -0.1}, ValueError, "momentum must be in [0, 1), got -0.1"),
+    (optim.AdaGrad, {"eps": 0}, ValueError, "eps must be > 0, got 0.0"),
+    (optim.RMSProp, {"decay_rate": 1.5}, ValueError, "decay_rate must be in [0, 1), got 1.5"),
+    (optim.Adam, {"beta1": 1}, ValueError, "beta1 must be in [0, 1), got 1.0"),
+    (optim.Adam, {"beta2": True}, TypeError, "beta2 must be a real number, got True (bool)"),
+], ids=lambda v: v.__name__ if isinstance(v, type) else None)
+def test_bad_hyper_parameters_are_named(cls, kwargs, error, message):
+    with pytest.raises(error) as info:
+        cls(**kwargs)
+    assert str(info.value) == message
+
+
+def test_bad_dicts_are_named():
+    optimizer = optim.SGD()
+    with pytest.raises(KeyError, match="grads has no entry for parameter 'W1'"):
+        optimizer.update({"W1": P0.copy()}, {"W2": G1})
+    with pytest.raises(ValueError, match=r"grads\['W1'\] has shape \(3,\), but params\['W1'\] has shape \(2, 2\)"):
+        optimizer.update({"W1": P0.copy()}, {"W1": np.zeros(3)})
+    with pytest.raises(TypeError, match=r"params\['W1'\] must be a floating-point numpy array .* of dtype int64"):
+        optimizer.update({"W1": np.zeros(2, dtype=np.int64)}, {"W1": np.zeros(2)})
+    with pytest.raises(TypeError, match=r"params\['W1'\] must be a floating-point numpy array .*got list"):
+        optimizer.update({"W1": [1.0]}, {"W1": np.zeros(1)})
+
+
+@pytest.mark.parametrize("cls", [optim.SGD, optim.Momentum, optim.Adam])
+def test_bad_input_leaves_everything_as_it_was(cls):
+    """Every key is checked before any is updated: no half-done update, no step counted."""
+    optimizer = cls(lr=0.1)
+    params = {"a": P0.copy(), "b": P0.copy()}
+    with pytest.raises(KeyError, match="'b'"):
+        optimizer.update(params, {"a": G1})
+    np.testing.assert_array_equal(params["a"], P0)
+    assert getattr(optimizer, "iter", 0) == 0
+    assert not any(state for state in vars(optimizer).values() if isinstance(state, dict))
+
+
+# --- PyTorch reference trajectories (float32, 20 steps on the same gradients) ------------------
+
+@pytest.fixture(params=SOURCES)
+def ref(request):
+    return reference("optim", request.param)
+
+
+def run(name, grads, start, before_update=None):
+    class_name, kwargs, *_ = SETTINGS[name]
+    optimizer = getattr(optim, class_name)(**kwargs)
+    params, path = {"w": start.copy()}, []
+    for t, g in enumerate(grads, start=1):
+        if before_update is not None:
+            before_update(optimizer, t)
+        optimizer.update(params, {"w": g})
+        path.append(params["w"].copy())
+    return optimizer, np.stack(path)
+
+
+@pytest.mark.parametrize("name", list(SETTINGS))
+def test_trajectory_matches_pytorch(ref, name):
+    _, path = run(name, ref["grads"], ref["start"])
+    assert path.dtype == np.float32
+    np.testing.assert_allclose(path, ref[f"{name}_params"], rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["momentum", "nesterov"])
+def test_velocity_is_minus_lr_times_pytorch_buffer(ref, name):
+    # The course keeps v (the step itself); PyTorch keeps b = g + momentum * b and steps -lr * b.
+    optimizer, _ = run(name, ref["grads"], ref["start"])
+    lr = SETTINGS[name][1]["lr"]
+    np.testing.assert_allclose(optimizer.v["w"], -lr * ref[f"{name}_momentum_buffer"], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("name, ours, theirs", [
+    ("adagrad", "h", "sum"), ("rmsprop", "h", "square_avg"), ("adam", "m", "exp_avg"), ("adam", "v", "exp_avg_sq"),
+])
+def test_accumulators_equal_pytorch_state(ref, name, ours, theirs):
+    optimizer, _ = run(name, ref["grads"], ref["start"])
+    np.testing.assert_allclose(getattr(optimizer, ours)["w"], ref[f"{name}_{theirs}"], rtol=1e-5, atol=1e-7)
+
+
+def test_adam_epsilon_maps_to_pytorch_scaled_by_bias_correction(ref):
+    # Ours: lr_t * m / (sqrt(v) + eps). PyTorch: lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps_torch).
+    # They are equal when eps = eps_torch * sqrt(1 - b2^t). On gradients of size 1e-6, sqrt(v) is
+    # about eps and the difference shows; with the mapping it vanishes.
+    grads = (ref["grads"] * TINY).astype(np.float32)
+    start, expected = ref["start"], ref["adam_tiny_params"]
+    eps_torch, beta2 = SETTINGS["adam"][3]["eps"], SETTINGS["adam"][1]["beta2"]
+
+    _, course = run("adam", grads, start)
+    moved = np.abs(expected - start)
+    assert np.abs(course - start).max() < 0.9 * moved.max()  # the course's eps damps these steps more
+
+    def set_eps(optimizer, t):
+        optimizer.eps = eps_torch * math.sqrt(1 - beta2**t)
+
+    _, mapped = run("adam", grads, start, before_update=set_eps)
+    np.testing.assert_allclose(mapped - start, expected - start, rtol=1e-3, atol=1e-6)
+    np.testing.assert_allclose(mapped, expected, rtol=1e-5, atol=1e-5)
+
+
+def test_fixture_is_small_and_complete():
+    data = reference("optim", "recorded")
+    for name, (_, _, _, _, states) in SETTINGS.items():
+        assert data[f"{name}_params"].shape == (20, *data["start"].shape)
+        assert all(f"{name}_{s}" in data for s in states)
+    assert str(data["torch_version"]).startswith("2.13")
