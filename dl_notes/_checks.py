@@ -176,7 +176,7 @@ class NonFiniteError(ValueError):
 
 
 def finite(name: str, x: np.ndarray) -> np.ndarray:
-    """``x`` unchanged if every entry is finite, else a :class:`NonFiniteError` (a ValueError).
+    """``x`` unchanged if every entry is finite, else a `NonFiniteError` (a ValueError).
 
     >>> finite("y", np.array([0.5, np.nan]))
     Traceback (most recent call last):

@@ -1,0 +1,273 @@
+r"""Loss functions and their gradients with respect to the network's output.
+
+Argument order: **prediction first, target second**, ``loss(y, t)``, as in the book
+(『ゼロから作るDeep Learning』, ``common/functions.py``). The course's notebooks pass the target
+first (``cross_entropy_error(d, y)``); nothing here guesses which is which, so code from the
+notebooks must swap the two arguments.
+
+Targets ``t`` for cross-entropy are either class indices, shape (N,), or one-hot rows, shape
+(N, K) (rows of probabilities work too). Inputs are checked: non-finite predictions and labels
+out of range raise a ValueError instead of giving a NaN loss.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ._checks import array, finite, labels
+from .activations import _floating
+
+__all__ = [
+    "sum_squared_error", "sum_squared_error_grad", "cross_entropy_error", "cross_entropy_error_grad",
+    "softmax_cross_entropy", "softmax_cross_entropy_grad",
+]
+
+
+def _as_batch(name: str, y: ArrayLike) -> np.ndarray:
+    """``y`` as a finite floating (N, K) batch; a single row (K,) becomes (1, K) as in the book."""
+    y = _floating(array(name, y, ndim=(1, 2), layout="(K,) or (N, K)"))
+    return finite(name, y.reshape(1, -1) if y.ndim == 1 else y)  # (N, K)
+
+
+def _same_shape(y: ArrayLike, t: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    y = finite("y", _floating(array("y", y)))
+    t = finite("t", array("t", t))
+    if y.shape != t.shape:
+        raise ValueError(f"y and t must have the same shape, got y {y.shape} and t {t.shape}")
+    return y, t
+
+
+def sum_squared_error(y: ArrayLike, t: ArrayLike) -> float:
+    r"""Sum of squared errors, halved so that its gradient is $y - t$.
+
+    $$
+    E = \frac{1}{2} \sum_{k} (y_k - t_k)^2
+    $$
+
+    Summed over every entry (over the batch too, as in the book; the course's
+    ``mean_squared_error`` divides by the number of entries instead).
+
+    Parameters
+    ----------
+    y : array_like
+        Predictions, any shape.
+    t : array_like
+        Targets, the same shape.
+
+    Returns
+    -------
+    float
+        $E \ge 0$.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ or an input is not finite.
+
+    See Also
+    --------
+    sum_squared_error_grad : $\partial E / \partial y = y - t$.
+
+    Examples
+    --------
+    >>> sum_squared_error(np.array([0.5, 0.5, 0.0]), np.array([0.0, 1.0, 0.0]))
+    0.25
+    """
+    y, t = _same_shape(y, t)
+    d = y - t
+    return float(0.5 * np.sum(d * d))
+
+
+def sum_squared_error_grad(y: ArrayLike, t: ArrayLike) -> np.ndarray:
+    r"""Gradient of `sum_squared_error` with respect to ``y``.
+
+    $$
+    \frac{\partial E}{\partial y_k} = y_k - t_k
+    $$
+
+    Examples
+    --------
+    >>> sum_squared_error_grad(np.array([0.5, 0.5]), np.array([0.0, 1.0]))
+    array([ 0.5, -0.5])
+    """
+    y, t = _same_shape(y, t)
+    return y - t
+
+
+def _log_probabilities(y: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """``log y`` at the targets, clamped so that a zero probability gives a large finite loss."""
+    tiny = np.finfo(y.dtype).tiny  # the smallest normal number: log(tiny) is about -708 in float64
+    if t.ndim == 1:
+        return np.log(np.maximum(y[np.arange(y.shape[0]), t], tiny))  # (N,)
+    return np.log(np.maximum(y, tiny))  # (N, K)
+
+
+def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
+    r"""Cross-entropy between predicted probabilities and targets, averaged over the batch.
+
+    $$
+    E = -\frac{1}{N} \sum_{n} \sum_{k} t_{nk} \log y_{nk}
+      = -\frac{1}{N} \sum_{n} \log y_{n, t_n}
+    $$
+
+    (the second form for index labels $t_n$). A zero probability would make $\log 0 = -\infty$;
+    $y$ is clamped below at the smallest normal number of its dtype instead, so the loss stays
+    finite (about 708 per sample in float64). The book adds $10^{-7}$ inside the log, which
+    shifts every loss slightly; the clamp changes nothing for $y \ge 10^{-300}$.
+
+    Parameters
+    ----------
+    y : array_like
+        Probabilities, shape (N, K) or (K,) for one sample.
+    t : array_like
+        Class indices, shape (N,) (integers in $[0, K)$), or one-hot rows, shape (N, K).
+
+    Returns
+    -------
+    float
+        $E \ge 0$.
+
+    Raises
+    ------
+    ValueError
+        If ``y`` is not finite, a label is outside $[0, K)$, or the shapes do not match.
+    TypeError
+        If index labels are not integers.
+
+    See Also
+    --------
+    softmax_cross_entropy : the same loss computed from scores, more accurate.
+    cross_entropy_error_grad : its gradient.
+
+    Examples
+    --------
+    >>> y = np.array([[0.25, 0.75], [0.5, 0.5]])
+    >>> cross_entropy_error(y, np.array([1, 0])), cross_entropy_error(y, np.eye(2)[[1, 0]])
+    (0.4904146265058631, 0.4904146265058631)
+    >>> round(cross_entropy_error(np.array([0.0, 1.0]), np.array([0])), 1)   # -log(tiny)
+    708.4
+    """
+    y = _as_batch("y", y)
+    t = labels("t", t, *y.shape)
+    logp = _log_probabilities(y, t)
+    total = logp.sum() if t.ndim == 1 else np.sum(t * logp)
+    return float(-total / y.shape[0])
+
+
+def cross_entropy_error_grad(y: ArrayLike, t: ArrayLike) -> np.ndarray:
+    r"""Gradient of `cross_entropy_error` with respect to the probabilities ``y``.
+
+    $$
+    \frac{\partial E}{\partial y_{nk}} = -\frac{1}{N} \frac{t_{nk}}{y_{nk}}
+    $$
+
+    Returns
+    -------
+    ndarray
+        Shape (N, K) (or (1, K) for a single sample).
+
+    Examples
+    --------
+    >>> cross_entropy_error_grad(np.array([[0.25, 0.75]]), np.array([1]))
+    array([[-0.        , -1.33333333]])
+    """
+    y = _as_batch("y", y)
+    t = labels("t", t, *y.shape)
+    onehot = _one_hot(t, y.shape, y.dtype)
+    return -onehot / np.maximum(y, np.finfo(y.dtype).tiny) / y.shape[0]
+
+
+def _one_hot(t: np.ndarray, shape: tuple[int, int], dtype) -> np.ndarray:
+    """Index labels as one-hot rows; one-hot rows are returned as they are."""
+    if t.ndim == 2:
+        return t
+    onehot = np.zeros(shape, dtype=dtype)
+    onehot[np.arange(shape[0]), t] = 1
+    return onehot
+
+
+def softmax_cross_entropy(x: ArrayLike, t: ArrayLike) -> float:
+    r"""Cross-entropy of ``softmax(x)``, computed from the scores without forming $\log y$.
+
+    $$
+    E = -\frac{1}{N} \sum_{n} \sum_k t_{nk} \log \operatorname{softmax}(x_n)_k,
+    \qquad
+    \log \operatorname{softmax}(x)_k = x_k - c - \log \sum_j e^{x_j - c}
+    $$
+
+    with $c = \max_j x_j$. This is exact even where $\operatorname{softmax}(x)_k$ underflows to
+    0 (the same as PyTorch's ``cross_entropy``).
+
+    Parameters
+    ----------
+    x : array_like
+        Scores (logits), shape (N, K) or (K,).
+    t : array_like
+        Class indices, shape (N,), or one-hot rows, shape (N, K).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not finite or a label is out of range.
+
+    See Also
+    --------
+    dl_notes.layers.SoftmaxWithLoss : the layer, with the backward pass.
+
+    Examples
+    --------
+    >>> round(softmax_cross_entropy(np.array([[0.0, 0.0]]), np.array([1])), 6)   # log 2
+    0.693147
+    >>> softmax_cross_entropy(np.array([[1000.0, 0.0]]), np.array([1]))   # softmax(x)[1] = 0
+    1000.0
+    """
+    return _softmax_cross_entropy(x, t)[0]
+
+
+def softmax_cross_entropy_grad(x: ArrayLike, t: ArrayLike) -> np.ndarray:
+    r"""Gradient of `softmax_cross_entropy` with respect to the scores.
+
+    $$
+    \frac{\partial E}{\partial x_{nk}} = \frac{1}{N}\bigl(\operatorname{softmax}(x_n)_k - t_{nk}\bigr)
+    $$
+
+    Examples
+    --------
+    >>> softmax_cross_entropy_grad(np.array([[0.0, 0.0]]), np.array([1]))
+    array([[ 0.5, -0.5]])
+    """
+    _, y, t = _softmax_cross_entropy(x, t)
+    return _softmax_minus_target(y, t)
+
+
+def _softmax_cross_entropy(x: ArrayLike, t: ArrayLike) -> tuple[float, np.ndarray, np.ndarray]:
+    """The loss, the probabilities (N, K) and the checked labels, from scores ``x``."""
+    x = _as_batch("x", x)
+    t = labels("t", t, *x.shape)
+    s = x - x.max(axis=1, keepdims=True)  # (N, K), every entry <= 0
+    y = np.exp(s)
+    Z = y.sum(axis=1, keepdims=True)  # (N, 1), >= 1
+    y /= Z
+    log_Z = np.log(Z[:, 0])  # (N,)
+    if t.ndim == 1:
+        loss = np.mean(log_Z - s[np.arange(x.shape[0]), t])
+    else:
+        loss = np.mean(log_Z * t.sum(axis=1) - np.sum(t * s, axis=1))
+    return float(loss), y, t
+
+
+def _softmax_minus_target(y: np.ndarray, t: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """``scale * (y - t) / N`` for index or one-hot ``t``, in the dtype of ``y``."""
+    N = y.shape[0]
+    if t.ndim == 1:
+        dx = y.copy()
+        dx[np.arange(N), t] -= 1
+    else:
+        dx = y - t.astype(y.dtype, copy=False)
+    dx *= scale / N
+    return dx

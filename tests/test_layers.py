@@ -1,0 +1,341 @@
+"""dl_notes.layers: gradient checks, the layer contract, PyTorch reference values and bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dl_notes.gradcheck import check_layer
+from dl_notes.layers import (
+    Affine, BatchNormalization, DropConnect, Dropout, Flatten, LayerNorm, Relu, Sigmoid, SoftmaxWithLoss, Tanh,
+)
+from _reference import SOURCES, recorder, reference
+
+BN_MOMENTUM, BN_EPS, LN_EPS = (getattr(recorder("layers"), k) for k in ("BN_MOMENTUM", "BN_EPS", "LN_EPS"))
+
+
+def rng_for(*key) -> np.random.Generator:
+    """A generator seeded by the test's own key: stable across runs, different across cases."""
+    return np.random.default_rng(list(str(key).encode()))
+
+
+def off_kinks(rng, shape):
+    """Inputs at least 0.1 away from 0, where ReLU has its kink (h = 1e-4 never crosses it)."""
+    u = rng.standard_normal(shape)
+    return np.sign(u) * (0.1 + np.abs(u))
+
+
+# --- layer factories: (layer, x, forward args, forward kwargs) in a given dtype ----------------
+
+def make_affine(rng, dtype, x_shape=(4, 6)):
+    D = int(np.prod(x_shape[1:]))
+    return Affine(rng.standard_normal((D, 3)).astype(dtype), rng.standard_normal(3).astype(dtype)), \
+        rng.standard_normal(x_shape).astype(dtype), (), {}
+
+
+def make_bn(rng, dtype, x_shape=(6, 4), train_flg=True):
+    C = x_shape[1]
+    layer = BatchNormalization((1 + 0.3 * rng.standard_normal(C)).astype(dtype), rng.standard_normal(C).astype(dtype),
+                               running_mean=rng.standard_normal(C).astype(dtype),
+                               running_var=(0.5 + rng.random(C)).astype(dtype))
+    return layer, (2 * rng.standard_normal(x_shape) + 1).astype(dtype), (), {"train_flg": train_flg}
+
+
+def make_ln(rng, dtype, x_shape=(4, 5)):
+    gamma_shape = x_shape[-1:] if len(x_shape) == 2 else x_shape[-2:]
+    layer = LayerNorm((1 + 0.3 * rng.standard_normal(gamma_shape)).astype(dtype),
+                      rng.standard_normal(gamma_shape).astype(dtype))
+    return layer, (2 * rng.standard_normal(x_shape) + 1).astype(dtype), (), {}
+
+
+def make_softmax(rng, dtype, one_hot=False):
+    x = (3 * rng.standard_normal((5, 4))).astype(dtype)
+    t = rng.integers(0, 4, 5)
+    return SoftmaxWithLoss(), x, (np.eye(4, dtype=dtype)[t] if one_hot else t,), {}
+
+
+def make_dropconnect(rng, dtype, train_flg=True):
+    layer, x, _, _ = make_affine(rng, dtype)
+    return DropConnect(layer.W, layer.b, drop_ratio=0.3, seed=3), x, (), {"train_flg": train_flg}
+
+
+CASES = {
+    "Affine-2d": make_affine,
+    "Affine-4d": lambda rng, dtype: make_affine(rng, dtype, (3, 2, 2, 2)),
+    "Relu": lambda rng, dtype: (Relu(), off_kinks(rng, (4, 5)).astype(dtype), (), {}),
+    "Sigmoid": lambda rng, dtype: (Sigmoid(), (3 * rng.standard_normal((4, 5))).astype(dtype), (), {}),
+    "Tanh": lambda rng, dtype: (Tanh(), (2 * rng.standard_normal((4, 5))).astype(dtype), (), {}),
+    "SoftmaxWithLoss-labels": make_softmax,
+    "SoftmaxWithLoss-onehot": lambda rng, dtype: make_softmax(rng, dtype, one_hot=True),
+    "BatchNormalization-train-2d": make_bn,
+    "BatchNormalization-train-4d": lambda rng, dtype: make_bn(rng, dtype, (3, 2, 3, 3)),
+    "BatchNormalization-eval-2d": lambda rng, dtype: make_bn(rng, dtype, train_flg=False),
+    "BatchNormalization-eval-4d": lambda rng, dtype: make_bn(rng, dtype, (3, 2, 3, 3), train_flg=False),
+    "LayerNorm-2d": make_ln,
+    "LayerNorm-3d": lambda rng, dtype: make_ln(rng, dtype, (3, 2, 4)),
+    "Dropout-train": lambda rng, dtype: (Dropout(0.4, seed=1), rng.standard_normal((4, 5)).astype(dtype), (),
+                                         {"train_flg": True}),
+    "Dropout-eval": lambda rng, dtype: (Dropout(0.4, seed=1), rng.standard_normal((4, 5)).astype(dtype), (),
+                                        {"train_flg": False}),
+    "DropConnect-train": make_dropconnect,
+    "DropConnect-eval": lambda rng, dtype: make_dropconnect(rng, dtype, train_flg=False),
+    "Flatten": lambda rng, dtype: (Flatten(), rng.standard_normal((2, 3, 2, 2)).astype(dtype), (), {}),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_backward_matches_numerical_gradient(case):
+    layer, x, args, kwargs = CASES[case](rng_for(case), np.float64)
+    errors = check_layer(layer, x, *args, **kwargs)
+    expected = {"x"} | {n for n in ("W", "b", "gamma", "beta") if hasattr(layer, n)}
+    assert set(errors) == expected
+    assert max(errors.values()) < 1e-6, errors
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_backward_leaves_inputs_alone(case):
+    layer, x, args, kwargs = CASES[case](rng_for(case, "inputs"), np.float64)
+    x_before = x.copy()
+    out = layer.forward(x, *args, **kwargs)
+    dout = 1.0 if np.ndim(out) == 0 else rng_for(case, "dout").standard_normal(np.shape(out))
+    dout_before = np.copy(dout)
+    dx = layer.backward(dout)
+    np.testing.assert_array_equal(x, x_before)
+    np.testing.assert_array_equal(dout, dout_before)
+    assert dx.shape == x.shape
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_float32_in_float32_out(case):
+    layer, x, args, kwargs = CASES[case](rng_for(case, "dtype"), np.float32)
+    out = layer.forward(x, *args, **kwargs)
+    dout = 1.0 if np.ndim(out) == 0 else np.ones(np.shape(out), dtype=np.float32)
+    dx = layer.backward(dout)
+    if np.ndim(out):
+        assert out.dtype == np.float32
+    assert dx.dtype == np.float32
+    for name in ("dW", "db", "dgamma", "dbeta"):
+        if getattr(layer, name, None) is not None:
+            assert getattr(layer, name).dtype == np.float32, name
+
+
+def test_parameters_are_shared_not_copied():
+    W, b = np.ones((2, 3)), np.zeros(3)
+    layer = Affine(W, b)
+    W -= 0.5  # an optimizer's in-place update
+    np.testing.assert_array_equal(layer.forward(np.ones((1, 2))), [[1.0, 1.0, 1.0]])
+    gamma, beta = np.ones(2), np.zeros(2)
+    bn = BatchNormalization(gamma, beta)
+    assert bn.gamma is gamma and bn.beta is beta
+
+
+def test_relu_gradient_is_zero_at_the_kink_and_backward_does_not_touch_dout():
+    layer = Relu()
+    layer.forward(np.array([[-1.0, 0.0, 1.0]]))
+    dout = np.array([[3.0, 3.0, 3.0]])
+    np.testing.assert_array_equal(layer.backward(dout), [[0.0, 0.0, 3.0]])
+    np.testing.assert_array_equal(dout, [[3.0, 3.0, 3.0]])  # the book's Relu zeroes dout in place
+
+
+def test_softmax_with_loss_is_finite_for_huge_scores():
+    layer = SoftmaxWithLoss()
+    loss = layer.forward(np.array([[1e4, 0.0, -1e4]]), np.array([2]))
+    assert loss == pytest.approx(2e4)
+    np.testing.assert_allclose(layer.backward(), [[1.0, 0.0, -1.0]])
+
+
+def test_softmax_with_loss_backward_scales_with_dout():
+    layer = SoftmaxWithLoss()
+    layer.forward(np.zeros((2, 2)), np.array([0, 1]))
+    np.testing.assert_allclose(layer.backward(2.0), 2 * layer.backward(1.0))
+
+
+# --- batch norm and dropout semantics -----------------------------------------------------------
+
+def test_batchnorm_training_output_is_standardised_per_channel():
+    rng = rng_for("bn standardised")
+    x = 5 * rng.standard_normal((8, 3, 4, 4)) + np.array([1.0, -2.0, 3.0])[None, :, None, None]
+    out = BatchNormalization(np.ones(3), np.zeros(3)).forward(x)
+    np.testing.assert_allclose(out.mean(axis=(0, 2, 3)), 0, atol=1e-12)
+    np.testing.assert_allclose(out.var(axis=(0, 2, 3)), 1, rtol=1e-6)
+
+
+def test_batchnorm_running_statistics_follow_the_course_formula():
+    rng = rng_for("bn running")
+    bn = BatchNormalization(np.ones(3), np.zeros(3), momentum=0.8)
+    mean, var = np.zeros(3), np.ones(3)
+    for _ in range(4):
+        x = 2 * rng.standard_normal((10, 3)) + 1
+        bn.forward(x)
+        mean = 0.8 * mean + 0.2 * x.mean(axis=0)
+        var = 0.8 * var + 0.2 * x.var(axis=0)  # biased, as in the course
+    np.testing.assert_allclose(bn.running_mean, mean, rtol=1e-14)
+    np.testing.assert_allclose(bn.running_var, var, rtol=1e-14)
+    x = rng.standard_normal((5, 3))
+    np.testing.assert_allclose(bn.forward(x, train_flg=False), (x - mean) / np.sqrt(var + 1e-6), rtol=1e-12)
+
+
+def test_inverted_dropout_keeps_the_expected_value_and_the_book_form_agrees():
+    rng = rng_for("dropout mean")
+    x = rng.standard_normal(50)
+    p = 0.3
+    layer = Dropout(p, seed=0)
+    ours = np.mean([layer.forward(x[None])[0] for _ in range(20000)], axis=0)
+    np.testing.assert_allclose(ours, layer.forward(x[None], train_flg=False)[0], atol=0.03)
+    # The book: train m * x, inference (1 - p) * x; the ratio of the two expectations is the same.
+    book_train = np.mean([x * (rng.random(50) > p) for _ in range(20000)], axis=0)
+    np.testing.assert_allclose(book_train / (1 - p), ours, atol=0.05)
+
+
+def test_dropout_masks_come_from_the_seed_and_the_ratio():
+    a, b = Dropout(0.25, seed=5), Dropout(0.25, rng=np.random.default_rng(5))
+    x = np.ones((100, 100), dtype=np.float32)
+    np.testing.assert_array_equal(a.forward(x), b.forward(x))
+    assert a.mask.mean() == pytest.approx(0.75, abs=0.01)
+    assert Dropout(0.0, seed=0).forward(x) is x
+
+
+# --- PyTorch reference values (float32, compared at 1e-5) --------------------------------------
+
+@pytest.fixture(params=SOURCES)
+def ref(request):
+    return reference("layers", request.param)
+
+
+def close(actual, desired, name=""):
+    np.testing.assert_allclose(actual, desired, rtol=1e-5, atol=1e-5, err_msg=name)
+
+
+def test_batchnorm_training_matches_pytorch(ref):
+    bn = BatchNormalization(ref["bn_gamma"].copy(), ref["bn_beta"].copy(), momentum=BN_MOMENTUM, eps=BN_EPS)
+    for k in range(len(ref["bn_x"])):
+        close(bn.forward(ref["bn_x"][k]), ref["bn_out"][k], f"out step {k}")
+        close(bn.backward(ref["bn_dout"][k]), ref["bn_dx"][k], f"dx step {k}")
+        close(bn.dgamma, ref["bn_dgamma"][k], f"dgamma step {k}")
+        close(bn.dbeta, ref["bn_dbeta"][k], f"dbeta step {k}")
+    close(bn.running_mean, ref["bn_running_mean"], "running_mean")
+
+
+def test_batchnorm_running_variance_maps_to_pytorch_unbiased(ref):
+    # Both start at 1 and decay by m per step; PyTorch adds (1 - m) * n/(n - 1) * var, we add
+    # (1 - m) * var (biased, the course's formula). So their increments differ by n/(n - 1).
+    bn = BatchNormalization(ref["bn_gamma"].copy(), ref["bn_beta"].copy(), momentum=BN_MOMENTUM, eps=BN_EPS)
+    steps, n = ref["bn_x"].shape[:2]
+    course = np.ones_like(bn.running_var)
+    for x in ref["bn_x"]:
+        bn.forward(x)
+        course = BN_MOMENTUM * course + (1 - BN_MOMENTUM) * x.var(axis=0)
+    close(bn.running_var, course, "course formula")
+    start = BN_MOMENTUM**steps
+    close(ref["bn_running_var"] - start, n / (n - 1) * (bn.running_var - start), "PyTorch = n/(n-1) * ours")
+
+
+def test_batchnorm_inference_matches_pytorch_given_its_running_statistics(ref):
+    bn = BatchNormalization(ref["bn_gamma"].copy(), ref["bn_beta"].copy(), momentum=BN_MOMENTUM, eps=BN_EPS,
+                            running_mean=ref["bn_running_mean"].copy(), running_var=ref["bn_running_var"].copy())
+    close(bn.forward(ref["bn_eval_x"], train_flg=False), ref["bn_eval_out"], "out")
+    close(bn.backward(ref["bn_eval_dout"]), ref["bn_eval_dx"], "dx")
+    close(bn.dgamma, ref["bn_eval_dgamma"], "dgamma")
+    close(bn.dbeta, ref["bn_eval_dbeta"], "dbeta")
+
+
+def test_batchnorm_images_match_pytorch_batchnorm2d(ref):
+    bn = BatchNormalization(ref["bn2d_gamma"].copy(), ref["bn2d_beta"].copy(), momentum=BN_MOMENTUM, eps=BN_EPS)
+    close(bn.forward(ref["bn2d_x"]), ref["bn2d_out"], "out")
+    close(bn.backward(ref["bn2d_dout"]), ref["bn2d_dx"], "dx")
+    close(bn.dgamma, ref["bn2d_dgamma"], "dgamma")
+    close(bn.dbeta, ref["bn2d_dbeta"], "dbeta")
+    close(bn.running_mean, ref["bn2d_running_mean"], "running_mean")
+    n = ref["bn2d_x"].size // ref["bn2d_x"].shape[1]
+    close(ref["bn2d_running_var"] - BN_MOMENTUM, n / (n - 1) * (bn.running_var - BN_MOMENTUM), "running_var")
+
+
+def test_layernorm_matches_pytorch(ref):
+    ln = LayerNorm(ref["ln_gamma"].copy(), ref["ln_beta"].copy(), eps=LN_EPS)
+    close(ln.forward(ref["ln_x"]), ref["ln_out"], "out")
+    close(ln.backward(ref["ln_dout"]), ref["ln_dx"], "dx")
+    close(ln.dgamma, ref["ln_dgamma"], "dgamma")
+    close(ln.dbeta, ref["ln_dbeta"], "dbeta")
+
+
+@pytest.mark.parametrize("target", ["ce_t", "ce_soft_t"])
+def test_softmax_cross_entropy_matches_pytorch(ref, target):
+    prefix = target[:-2]
+    layer = SoftmaxWithLoss()
+    loss = layer.forward(ref["ce_x"], ref[target])
+    close(loss, ref[f"{prefix}_loss"], "loss")
+    dx = layer.backward()
+    assert dx.dtype == np.float32
+    close(dx, ref[f"{prefix}_dx"], "dx")
+
+
+def test_layers_fixture_is_small():
+    data = reference("layers", "recorded")
+    assert sum(a.nbytes for a in data.values()) < 200_000
+    assert str(data["torch_version"]).startswith("2.13")
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("build, error, message", [
+    (lambda: Affine(np.ones((3, 2)), np.zeros(3)), ValueError, r"b must have shape \(2,\) to match W of shape \(3, 2\), got \(3,\)"),
+    (lambda: Affine(np.ones(3), np.zeros(3)), ValueError, r"W must be 2-D, got shape \(3,\)"),
+    (lambda: Affine([[1.0]], np.zeros(1)), TypeError, "W must be a floating-point numpy array .* got list"),
+    (lambda: Affine(np.ones((1, 1), dtype=int), np.zeros(1)), TypeError, "W must be .* of dtype int64"),
+    (lambda: Dropout(1.0), ValueError, r"dropout_ratio must be in \[0, 1\), got 1.0"),
+    (lambda: Dropout(-0.1), ValueError, r"dropout_ratio must be in \[0, 1\), got -0.1"),
+    (lambda: Dropout("half"), TypeError, "dropout_ratio must be a real number, got 'half'"),
+    (lambda: DropConnect(np.ones((2, 2)), np.zeros(2), drop_ratio=1.2), ValueError, r"drop_ratio must be in \[0, 1\)"),
+    (lambda: BatchNormalization(np.ones(2), np.zeros(3)), ValueError, r"beta must have the shape of gamma \(2,\), got \(3,\)"),
+    (lambda: BatchNormalization(np.ones(2), np.zeros(2), momentum=1.0), ValueError, r"momentum must be in \[0, 1\)"),
+    (lambda: LayerNorm(np.ones(2), np.zeros(2), eps=0), ValueError, "eps must be > 0, got 0.0"),
+], ids=["affine-b", "affine-W-ndim", "affine-list", "affine-int", "dropout-1", "dropout-negative", "dropout-str",
+        "dropconnect", "bn-beta", "bn-momentum", "ln-eps"])
+def test_bad_construction_is_named(build, error, message):
+    with pytest.raises(error, match=message):
+        build()
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: Affine(np.ones((3, 2)), np.zeros(2)).forward(np.ones((4, 5))), ValueError,
+     r"x has 5 features per sample \(shape \(4, 5\)\), but W has shape \(3, 2\) and expects 3"),
+    (lambda: Affine(np.ones((3, 2)), np.zeros(2)).forward(np.ones(3)), ValueError,
+     r"x must be a batch of at least 2-D \(N, D\), got shape \(3,\); for one sample use x\[None\]"),
+    (lambda: BatchNormalization(np.ones(3), np.zeros(3)).forward(np.ones((1, 3))), ValueError,
+     r"BatchNormalization in training needs at least 2 values per feature, got x of shape \(1, 3\); "
+     r"use a batch of N >= 2, or train_flg=False for one sample"),
+    (lambda: BatchNormalization(np.ones(3), np.zeros(3)).forward(np.ones((2, 3, 4))), ValueError,
+     r"x must be 2-D \(N, D\) or 4-D \(N, C, H, W\), got shape \(2, 3, 4\)"),
+    (lambda: BatchNormalization(np.ones(3), np.zeros(3)).forward(np.ones((2, 4, 5, 5))), ValueError,
+     r"x has 4 channels \(shape \(2, 4, 5, 5\)\), but gamma has shape \(3,\)"),
+    (lambda: LayerNorm(np.ones(3), np.zeros(3)).forward(np.ones((2, 4))), ValueError,
+     r"x must end with axes of shape \(3,\) after a batch axis \(the shape of gamma\), got shape \(2, 4\)"),
+    (lambda: SoftmaxWithLoss().forward(np.zeros((2, 3)), np.array([0, 3])), ValueError,
+     r"t holds the label 3, but labels must be in \[0, 3\) for 3 classes"),
+    (lambda: SoftmaxWithLoss().forward(np.zeros((2, 3)), np.array([-1, 0])), ValueError,
+     r"t holds the label -1, but labels must be in \[0, 3\)"),
+    (lambda: SoftmaxWithLoss().forward(np.array([[0.0, np.nan, 1.0]]), np.array([0])), ValueError,
+     r"x must be finite, but x\[0, 1\] = nan"),
+    (lambda: SoftmaxWithLoss().forward(np.array([[0.0, np.inf]]), np.array([0])), ValueError,
+     r"x must be finite, but x\[0, 1\] = inf"),
+    (lambda: SoftmaxWithLoss().forward(np.zeros((2, 3)), np.array([0.5, 1.0])), TypeError,
+     "t must hold integer class labels, got dtype float64"),
+    (lambda: SoftmaxWithLoss().forward(np.zeros((2, 3)), np.zeros((2, 4))), ValueError,
+     r"t must be labels of shape \(2,\) or one-hot rows of shape \(2, 3\), got shape \(2, 4\)"),
+], ids=["affine-features", "affine-1d", "bn-batch-of-one", "bn-3d", "bn-channels", "ln-shape", "label-too-large",
+        "label-negative", "loss-nan", "loss-inf", "label-float", "onehot-shape"])
+def test_bad_forward_input_is_named(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_affine_backward_rejects_a_dout_of_the_wrong_shape():
+    layer = Affine(np.ones((3, 2)), np.zeros(2))
+    layer.forward(np.ones((4, 3)))
+    with pytest.raises(ValueError, match=r"dout must have the output's shape \(4, 2\), got \(4, 3\)"):
+        layer.backward(np.ones((4, 3)))
+
+
+def test_batchnorm_accepts_a_single_sample_in_inference():
+    bn = BatchNormalization(np.ones(3), np.zeros(3))
+    np.testing.assert_allclose(bn.forward(np.zeros((1, 3)), train_flg=False), np.zeros((1, 3)))

@@ -1,0 +1,263 @@
+"""dl_notes.nets: gradient checks with every option, the course's interface, dtype and bad input."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from dl_notes.gradcheck import check_network
+from dl_notes.layers import BatchNormalization, Dropout, Relu, Sigmoid, Tanh
+from dl_notes.nets import MultiLayerNet, SimpleConvNet
+from dl_notes.regularizers import L1, ElasticNet
+
+
+def data(seed, N=6, D=5, K=3, one_hot=False):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((N, D))
+    t = rng.integers(0, K, N)
+    return x, (np.eye(K)[t] if one_hot else t)
+
+
+def off_kinks(net):
+    """Non-zero biases: with zero biases a sample whose ReLUs are all off feeds exactly 0 to the next ReLU."""
+    rng = np.random.default_rng(0)
+    for key, param in net.params.items():
+        if key.startswith("b"):
+            param += 0.5 + rng.random(param.shape)
+
+
+# --- gradient checks (float64): every activation x batch norm x dropout x weight decay ------------
+
+OPTIONS = [
+    dict(activation=a, use_batchnorm=bn, use_dropout=do, weight_decay_lambda=wd)
+    for a, bn, do, wd in itertools.product(["relu", "sigmoid", "tanh"], [False, True], [False, True], [0, 0.1])
+]
+
+
+def option_id(o):
+    return f"{o['activation']}-bn{int(o['use_batchnorm'])}-dropout{int(o['use_dropout'])}-wd{o['weight_decay_lambda']}"
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=option_id)
+def test_multilayer_gradient_matches_numerical(options):
+    net = MultiLayerNet(5, [4, 3], 3, weight_init_std=0.8, dropout_ratio=0.3, dtype=np.float64, seed=11, **options)
+    off_kinks(net)
+    x, t = data(sum(option_id(options).encode()))
+    errors = check_network(net, x, t, seed=2)
+    assert list(errors) == list(net.params)
+    assert max(errors.values()) < 1e-6, errors
+
+
+@pytest.mark.parametrize("regularizer", [L1(0.05), ElasticNet(0.05, l1_ratio=0.3)], ids=repr)
+def test_multilayer_gradient_with_other_penalties(regularizer):
+    net = MultiLayerNet(5, [4], 3, activation="tanh", regularizer=regularizer, dtype=np.float64, seed=3)
+    errors = check_network(net, *data(4, one_hot=True))
+    assert max(errors.values()) < 1e-6, errors
+
+
+@pytest.mark.parametrize("conv_param", [
+    {"filter_num": 3, "filter_size": 3, "pad": 0, "stride": 1},
+    {"filter_num": 2, "filter_size": 3, "pad": 1, "stride": 1},
+    {"filter_num": 2, "filter_size": 2, "pad": 0, "stride": 2},
+], ids=lambda c: "fn{filter_num}-fs{filter_size}-pad{pad}-stride{stride}".format(**c))
+def test_simple_convnet_gradient_matches_numerical(conv_param):
+    net = SimpleConvNet((2, 8, 8), conv_param, hidden_size=5, output_size=3, weight_init_std=0.3,
+                        dtype=np.float64, seed=5)
+    off_kinks(net)
+    rng = np.random.default_rng(6)
+    x, t = rng.standard_normal((3, 2, 8, 8)), rng.integers(0, 3, 3)
+    errors = check_network(net, x, t)
+    assert list(errors) == ["W1", "b1", "W2", "b2", "W3", "b3"]
+    assert max(errors.values()) < 1e-6, errors
+
+
+def test_numerical_gradient_method_agrees_with_gradient():
+    net = MultiLayerNet(4, [3], 2, use_batchnorm=True, dtype=np.float64, seed=0)
+    x, t = data(1, N=4, D=4, K=2, one_hot=True)
+    numeric = net.numerical_gradient(x, t)
+    analytic = net.gradient(x, t)
+    assert set(numeric) == set(analytic) == set(net.params)
+    for key in net.params:
+        np.testing.assert_allclose(analytic[key], numeric[key], rtol=1e-5, atol=1e-8, err_msg=key)
+
+
+# --- the course's interface ---------------------------------------------------------------------
+
+def test_multilayer_layout_matches_the_course():
+    net = MultiLayerNet(784, [100, 50], 10, use_dropout=True, use_batchnorm=True, seed=0)
+    assert list(net.layers) == [
+        "Affine1", "BatchNorm1", "Activation_function1", "Dropout1",
+        "Affine2", "BatchNorm2", "Activation_function2", "Dropout2", "Affine3"]
+    assert set(net.params) == {"W1", "b1", "gamma1", "beta1", "W2", "b2", "gamma2", "beta2", "W3", "b3"}
+    assert net.hidden_layer_num == 2 and net.hidden_size_list == [100, 50]
+    assert net.input_size == 784 and net.output_size == 10
+    assert all(net.params[f"b{i}"].sum() == 0 for i in (1, 2, 3))
+    assert net.params["gamma1"].sum() == 100 and net.params["beta2"].sum() == 0
+
+
+@pytest.mark.parametrize("activation, layer", [("relu", Relu), ("ReLU", Relu), ("sigmoid", Sigmoid), ("tanh", Tanh)])
+def test_activation_choice(activation, layer):
+    net = MultiLayerNet(3, [2], 2, activation=activation, seed=0)
+    assert isinstance(net.layers["Activation_function1"], layer)
+
+
+@pytest.mark.parametrize("weight_init_std, std", [
+    (0.01, 0.01), ("relu", np.sqrt(2 / 400)), ("He", np.sqrt(2 / 400)), ("sigmoid", np.sqrt(1 / 400)),
+    ("Xavier", np.sqrt(1 / 400)),
+])
+def test_weight_init_std(weight_init_std, std):
+    net = MultiLayerNet(400, [300], 10, weight_init_std=weight_init_std, seed=0)
+    assert net.params["W1"].std() == pytest.approx(std, rel=0.02)
+
+
+def test_book_spelling_dropout_ration():
+    net = MultiLayerNet(3, [2], 2, use_dropout=True, dropout_ration=0.2, seed=0)
+    assert net.layers["Dropout1"].dropout_ratio == 0.2
+
+
+def test_params_are_the_layers_arrays():
+    net = MultiLayerNet(4, [3], 2, use_batchnorm=True, seed=0)
+    assert net.params["W1"] is net.layers["Affine1"].W
+    assert net.params["gamma1"] is net.layers["BatchNorm1"].gamma
+    x = np.ones((2, 4), dtype=np.float32)
+    before = net.predict(x)
+    net.params["W2"] -= 1.0  # the course's manual update
+    assert not np.allclose(net.predict(x), before)
+
+
+def test_loss_includes_weight_decay_and_gradient_its_derivative():
+    net = MultiLayerNet(4, [3], 2, weight_decay_lambda=0.5, dtype=np.float64, seed=0)
+    plain = MultiLayerNet(4, [3], 2, dtype=np.float64, seed=0)
+    x, t = data(2, N=3, D=4, K=2)
+    penalty = 0.25 * sum(np.sum(net.params[k] ** 2) for k in ("W1", "W2"))
+    assert net.loss(x, t) == pytest.approx(plain.loss(x, t) + penalty)
+    np.testing.assert_allclose(net.gradient(x, t)["W1"], plain.gradient(x, t)["W1"] + 0.5 * net.params["W1"])
+    np.testing.assert_array_equal(net.gradient(x, t)["b1"], plain.gradient(x, t)["b1"])
+
+
+def test_labels_or_one_hot_give_the_same_results():
+    net = MultiLayerNet(5, [4], 3, dtype=np.float64, seed=0)
+    x, t = data(3)
+    one_hot = np.eye(3)[t]
+    assert net.loss(x, t) == pytest.approx(net.loss(x, one_hot))
+    assert net.accuracy(x, t) == net.accuracy(x, one_hot)
+    for key, grad in net.gradient(x, t).items():
+        np.testing.assert_allclose(grad, net.gradient(x, one_hot)[key], err_msg=key)
+
+
+def test_train_flg_switches_batchnorm_and_dropout():
+    net = MultiLayerNet(5, [8], 3, use_batchnorm=True, use_dropout=True, seed=0)
+    x, t = data(4)
+    assert np.array_equal(net.predict(x), net.predict(x))  # inference is deterministic
+    assert not np.array_equal(net.predict(x, train_flg=True), net.predict(x, train_flg=True))
+    assert net.layers["Dropout1"].mask is not None
+    net.predict(x[:1])  # one sample is fine in inference
+
+
+def test_float32_by_default_float64_on_request():
+    net = MultiLayerNet(5, [4], 3, use_batchnorm=True, seed=0)
+    x, t = data(5)  # float64 data
+    assert all(p.dtype == np.float32 for p in net.params.values())
+    assert net.predict(x).dtype == np.float32
+    assert all(g.dtype == np.float32 for g in net.gradient(x, t).values())
+    net64 = MultiLayerNet(5, [4], 3, dtype=np.float64, seed=0)
+    assert net64.predict(x.astype(np.float32)).dtype == np.float64
+
+
+def test_gradient_records_the_loss_of_its_forward_pass():
+    net = MultiLayerNet(5, [4], 3, dtype=np.float64, seed=0)
+    x, t = data(6)
+    net.gradient(x, t)
+    assert net.last_loss == pytest.approx(net.loss(x, t, train_flg=True))
+
+
+def test_same_seed_same_network():
+    a, b = (MultiLayerNet(5, [4], 3, use_dropout=True, seed=9) for _ in range(2))
+    for key in a.params:
+        np.testing.assert_array_equal(a.params[key], b.params[key])
+    x = np.ones((2, 5))
+    np.testing.assert_array_equal(a.predict(x, train_flg=True), b.predict(x, train_flg=True))
+
+
+def test_accuracy_counts_every_sample_in_batches():
+    net = SimpleConvNet((1, 6, 6), {"filter_num": 2, "filter_size": 3}, hidden_size=4, output_size=3, seed=0)
+    rng = np.random.default_rng(1)
+    x, t = rng.standard_normal((7, 1, 6, 6)), rng.integers(0, 3, 7)
+    assert net.accuracy(x, t, batch_size=3) == net.accuracy(x, t)
+    assert net.accuracy(x, t) * 7 == pytest.approx(round(net.accuracy(x, t) * 7))
+
+
+def test_simple_convnet_course_defaults():
+    net = SimpleConvNet(seed=0)
+    shapes = {key: p.shape for key, p in net.params.items()}
+    assert shapes == {"W1": (30, 1, 5, 5), "b1": (30,), "W2": (4320, 100), "b2": (100,), "W3": (100, 10), "b3": (10,)}
+    assert net.params["W1"].std() == pytest.approx(0.01, rel=0.1)
+    assert net.predict(np.zeros((2, 1, 28, 28))).shape == (2, 10)
+
+
+def test_save_and_load_params_keep_the_layers_in_sync(tmp_path):
+    net = MultiLayerNet(4, [3], 2, seed=0)
+    path = tmp_path / "params.pkl"
+    net.save_params(str(path))
+    saved = {k: v.copy() for k, v in net.params.items()}
+    other = MultiLayerNet(4, [3], 2, seed=1)
+    W1 = other.params["W1"]
+    other.load_params(str(path))
+    assert other.params["W1"] is W1 is other.layers["Affine1"].W
+    for key in saved:
+        np.testing.assert_array_equal(other.params[key], saved[key])
+    with pytest.raises(ValueError, match=r"W1 has shape \(4, 3\), the network's has \(4, 5\)"):
+        MultiLayerNet(4, [5], 2, seed=0).load_params(str(path))
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(activation="gelu"), ValueError, "activation must be one of 'relu', 'sigmoid', 'tanh', got 'gelu'"),
+    (dict(weight_init_std="glorot"), ValueError, "weight_init_std must be one of 'xavier', 'sigmoid', 'he', 'relu'"),
+    (dict(weight_init_std=-0.1), ValueError, r"weight_init_std must be > 0, got -0.1"),
+    (dict(weight_decay_lambda=-1), ValueError, r"weight_decay_lambda must be >= 0, got -1.0"),
+    (dict(use_dropout=True, dropout_ratio=1.0), ValueError, r"dropout_ratio must be in \[0, 1\), got 1.0"),
+    (dict(weight_decay_lambda=0.1, regularizer=L1(0.1)), ValueError, "give weight_decay_lambda or regularizer, not both"),
+    (dict(dtype=np.int32), TypeError, "dtype must be float32 or float64, got int32"),
+    (dict(seed=0, rng=np.random.default_rng(0)), ValueError, "give rng or seed, not both"),
+], ids=["activation", "init", "init-negative", "lambda", "dropout", "two-penalties", "dtype", "rng-and-seed"])
+def test_bad_options_are_named(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        MultiLayerNet(4, [3], 2, **kwargs)
+
+
+def test_bad_sizes_are_named():
+    with pytest.raises(ValueError, match=r"hidden_size_list\[1\] must be an integer >= 1, got 0"):
+        MultiLayerNet(4, [3, 0], 2)
+    with pytest.raises(TypeError, match="input_size must be an integer, got 4.5"):
+        MultiLayerNet(4.5, [3], 2)
+
+
+def test_wrong_input_width_is_named():
+    net = MultiLayerNet(4, [3], 2, seed=0)
+    with pytest.raises(ValueError, match=r"x has 5 features per sample \(shape \(2, 5\)\), but W has shape \(4, 3\)"):
+        net.predict(np.ones((2, 5)))
+
+
+def test_batchnorm_net_refuses_a_training_batch_of_one():
+    net = MultiLayerNet(4, [3], 2, use_batchnorm=True, seed=0)
+    with pytest.raises(ValueError, match="BatchNormalization in training needs at least 2 values per feature"):
+        net.gradient(np.ones((1, 4)), np.array([1]))
+
+
+def test_simple_convnet_bad_geometry_is_named():
+    with pytest.raises(ValueError, match="the convolution's output is 7x7"):
+        SimpleConvNet((1, 9, 9), {"filter_num": 2, "filter_size": 3})
+    with pytest.raises(ValueError, match=r"conv_param has unknown keys \['filters'\]"):
+        SimpleConvNet(conv_param={"filters": 3})
+    with pytest.raises(ValueError, match="not divisible by stride"):
+        SimpleConvNet((1, 10, 10), {"filter_size": 3, "stride": 2})
+
+
+def test_network_layers_are_the_expected_types():
+    net = MultiLayerNet(4, [3], 2, use_batchnorm=True, use_dropout=True, seed=0)
+    assert isinstance(net.layers["BatchNorm1"], BatchNormalization)
+    assert isinstance(net.layers["Dropout1"], Dropout)
