@@ -38,7 +38,7 @@ __all__ = ["Result", "UnknownExperiment", "names", "get", "summary", "load", "Ou
 
 
 class Outcome:
-    """What :func:`ensure` did: the result, whether it ran, and why."""
+    """What `ensure` did: the result, whether it ran, and why."""
 
     def __init__(self, name: str, result: Result, ran: bool, reason: str) -> None:
         self.name, self.result, self.ran, self.reason = name, result, ran, reason
@@ -94,5 +94,5 @@ def ensure(
 
 
 def load(name: str, config: Any = None, **kwargs: Any) -> Result:
-    """The result of experiment ``name`` (see :func:`ensure` for the arguments)."""
+    """The result of experiment ``name`` (see `ensure` for the arguments)."""
     return ensure(name, config, **kwargs).result

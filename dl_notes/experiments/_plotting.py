@@ -1,7 +1,7 @@
 """Shared look of the experiment figures: fonts per language, colours, deterministic output.
 
 The library never imports matplotlib; only the ``plot`` functions of experiments do, through
-:func:`figure`.
+`figure`.
 """
 
 from __future__ import annotations
