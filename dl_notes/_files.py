@@ -22,6 +22,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     sees half a file, even if the writer is killed."""
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f"{path.name}.", suffix=".part", delete=False) as tmp:
         tmp.write(data)
+    os.chmod(tmp.name, 0o644)  # temporary files are private (0600); these are published
     os.replace(tmp.name, path)
 
 
