@@ -13,6 +13,11 @@ window.MathJax = {
     ignoreHtmlClass: ".+",
     processHtmlClass: "arithmatex|jp-RenderedMarkdown|jp-MarkdownOutput",
   },
-  loader: { paths: { mathjax: new URL("../assets/mathjax", document.currentScript.src).href } },
+  // Only what the pages need, not the combined tex-chtml.js (1.16 MB, mostly the context menu):
+  // startup.js loads these from /assets/mathjax/, about half the bytes.
+  loader: {
+    load: ["core", "input/tex", "output/chtml", "a11y/assistive-mml"],
+    paths: { mathjax: new URL("../assets/mathjax", document.currentScript.src).href },
+  },
   chtml: { fontURL: new URL("../assets/mathjax/output/chtml/fonts/woff-v2", document.currentScript.src).href },
 };

@@ -14,8 +14,12 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 ES5 = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
-# The CHTML bundle, its web fonts, and the TeX extensions it loads on demand.
-PATTERNS = ["tex-chtml.js", "output/chtml/fonts/woff-v2/*.woff", "input/tex/extensions/*.js"]
+# The components docs/javascripts/mathjax-config.js loads, the web fonts of the CHTML output,
+# and the TeX extensions that input/tex loads on demand (autoload).
+PATTERNS = [
+    "startup.js", "core.js", "input/tex.js", "output/chtml.js", "output/chtml/fonts/tex.js", "a11y/assistive-mml.js",
+    "output/chtml/fonts/woff-v2/*.woff", "input/tex/extensions/*.js",
+]
 TARGET = "assets/mathjax"
 
 
