@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve site test experiments lock clean
+.PHONY: serve site test screenshots experiments lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ serve: $(STAMP)  ## build the site and serve it with live reload on http://127.0
 site: $(STAMP)  ## build the static site into site/
 	@TIMEFORMAT="make site: %1R s in all (experiments, notebooks and both languages)"; \
 	time $(BIN)/mkdocs build --strict
+
+screenshots: $(STAMP)  ## full-page PNGs of every page, both languages, desktop and phone, into screenshots/
+	$(BIN)/python -m pytest tests/test_browser.py -k test_page --screenshots screenshots -q
+	@echo "screenshots: $$(find screenshots -name '*.png' | wc -l) PNGs in screenshots/<lang>/"
 
 experiments: $(STAMP)  ## run every experiment through the cache
 	$(BIN)/python -m dl_notes.experiments run --all

@@ -1,18 +1,18 @@
 """The built site: a clean `mkdocs build --strict`, both languages, search, math, figures, numbers.
 
-The site is built once per session into a temporary folder (the real build, hooks and all);
-the browser suite (tests/browser) looks at the same pages in Chromium.
+The site is built once per session into a temporary folder (the real build, hooks and all, see
+tests/conftest.py); tests/test_browser.py looks at the same pages in Chromium.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
+
+from _site import mkdocs_build, page_paths
 
 import pytest
 
@@ -20,29 +20,6 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 sys.path.insert(0, str(ROOT / "scripts" / "site_hooks"))
 from macros import fmt  # noqa: E402
-
-
-def mkdocs_build(site_dir: Path) -> subprocess.CompletedProcess:
-    """The real build, run from outside the checkout: no hook may depend on the working directory."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "--site-dir", str(site_dir)],
-        cwd=site_dir.parent, capture_output=True, text=True, env=env,
-    )
-
-
-@pytest.fixture(scope="session")
-def build(tmp_path_factory):
-    site = tmp_path_factory.mktemp("site")
-    done = mkdocs_build(site)
-    return site, done
-
-
-@pytest.fixture(scope="session")
-def site(build):
-    site, done = build
-    assert done.returncode == 0, done.stderr[-4000:]
-    return site
 
 
 def page(site: Path, path: str) -> str:
@@ -115,6 +92,16 @@ def test_japanese_search_index_is_segmented(site):
         assert "勾配" in separator.split(doc["text"]), doc["location"]
 
 
+def test_each_language_has_its_own_search_index(site):
+    ja = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    en = json.loads((site / "en" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert ja["docs"] and en["docs"]
+    assert not any(doc["location"].startswith("en/") for doc in ja["docs"])
+    assert {doc["location"].split("#")[0] for doc in en["docs"]} >= {"", "optimizers/"}  # relative to /en/
+    assert en["config"]["lang"] == ["en"]
+    assert '"base": ".."' in page(site, "en/optimizers/")  # English pages search /en/search/
+
+
 def test_no_asset_comes_from_another_host(site):
     offenders = []
     for html in site.rglob("*.html"):
@@ -185,3 +172,23 @@ def test_api_reference_is_localised_and_enriched(site):
     assert "Parameters" in en and "引数" not in en
     distances = results()["results"]["optimizer_trajectories"]["final_distance"]
     assert fmt(distances["adam"]) in en
+
+
+def test_every_page_has_its_own_description_in_its_language(site):
+    default = re.search(r'<meta name="description" content="([^"]*)"', page(site, "")).group(1)
+    for path in page_paths():
+        for lang, prefix in (("ja", ""), ("en", "en/")):
+            html = page(site, prefix + path)
+            found = re.search(r'<meta name="description" content="([^"]*)"', html)
+            assert found and found.group(1).strip(), f"/{prefix}{path}: no description"
+            if path:  # the home pages may use the site's own description
+                assert found.group(1) != default, f"/{prefix}{path}: the site's description, not the page's"
+            assert bool(re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", found.group(1))) == (lang == "ja"), f"/{prefix}{path}"
+
+
+def test_sitemap_and_404_page(site):
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    for path in page_paths():
+        assert f"/dl-notes/{path}</loc>" in sitemap and f"/dl-notes/en/{path}</loc>" in sitemap or path == "", path
+    not_found = (site / "404.html").read_text(encoding="utf-8")
+    assert "<h1>404</h1>" in not_found and "English home" in not_found and "日本語のホーム" in not_found

@@ -6,6 +6,12 @@ written next to it as ``<name>.<lang>.ipynb`` (gitignored), which mkdocs-jupyter
 ``.cache/notebooks/`` by a key over the notebook's text, every ``dl_notes`` source and the
 versions, so a change in ``dl_notes`` re-runs it (mkdocs-jupyter's own cache would not notice)
 while an unchanged build executes nothing. A failing cell fails the build.
+
+Three repairs of mkdocs-jupyter's pages: figures get alt text in the notebook's language (the
+page title and the heading above the figure) instead of nbconvert's "No description has been
+provided"; links to ``.md`` pages in Markdown cells are made into page URLs, as MkDocs does in
+pages; and headings get the ids of the table of contents (mkdocs-jupyter slugs headings to ASCII,
+so a Japanese heading had an empty id while the TOC linked to ``#_1``).
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import platform
+import posixpath
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -65,3 +73,113 @@ def on_pre_build(config):
             write_if_changed(cached, data)
             log.info("notebook %s executed in %.1f s", source.name, time.perf_counter() - start)
         write_if_changed(source.with_suffix(".ipynb"), cached.read_bytes())
+
+
+FIGURE_OR_HEADING = re.compile(r"<h[1-6][^>]*>(?P<heading>.*?)</h[1-6]>|<img\b(?P<img>[^>]*)>", re.S)
+NO_ALT = re.compile(r'\s*alt="(?:No description has been provided for this image)?"')
+
+
+def describe_figures(html: str, title: str) -> str:
+    """Give every figure without a description the alt text "<title>: <heading above it>".
+
+    >>> describe_figures('<h2>The paths<a>¶</a></h2><img src="x.png" alt="">', "Trajectories")
+    '<h2>The paths<a>¶</a></h2><img src="x.png" alt="Trajectories: The paths">'
+    """
+    heading = ""
+
+    def replace(match: re.Match) -> str:
+        nonlocal heading
+        if match.group("heading") is not None:
+            heading = re.sub(r"<[^>]+>.*?</[^>]+>|<[^>]+>", "", match.group("heading")).strip()
+            return match.group(0)
+        attributes = match.group("img")
+        if 'alt="' in attributes and not NO_ALT.search(attributes):
+            return match.group(0)
+        alt = f"{title}: {heading}" if heading else title
+        return f"<img{NO_ALT.sub('', attributes)} alt=\"{alt}\">"
+
+    return FIGURE_OR_HEADING.sub(replace, html)
+
+
+MD_LINK = re.compile(r'href="(?![a-z]+:|/|#)([^"#]+)\.md(#[^"]*)?"')
+
+
+def page_url(src: str) -> str:
+    """The site URL of the Markdown page ``src`` (directory URLs): 'optimizers.md' -> 'optimizers/'.
+
+    >>> page_url("optimizers.md"), page_url("index.md"), page_url("api/index.md")
+    ('optimizers/', '', 'api/')
+    """
+    stem = src.removesuffix(".md")
+    return stem.removesuffix("index") if stem.split("/")[-1] == "index" else stem + "/"
+
+
+def link_pages(html: str, page_src: str, page_url_: str, lang_prefix: str) -> str:
+    """Rewrite ``href="../x.md#a"`` (relative to the notebook's source) as a link to the page x.
+
+    >>> link_pages('<a href="../optimizers.md#sgd">', "notebooks/n.ipynb", "en/notebooks/n/", "en/")
+    '<a href="../../optimizers/#sgd">'
+    """
+    here = posixpath.dirname(page_src)
+    up = "../" * (page_url_.count("/") - lang_prefix.count("/"))
+
+    def replace(match: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(here, match.group(1) + ".md"))
+        return f'href="{up}{page_url(target)}{match.group(2) or ""}"'
+
+    return MD_LINK.sub(replace, html)
+
+
+HEADING_ID = re.compile(r'(<h[1-6] id=")([^"]*)(">)(.*?)(<a class="anchor-link" href="#)([^"]*)(")', re.S)
+
+
+def heading_ids(html: str, ids: list[str]) -> str:
+    """Give the notebook's headings, in order, the ids of the table of contents (if they match in number)."""
+    if len(HEADING_ID.findall(html)) != len(ids):
+        return html
+    queue = iter(ids)
+
+    def replace(match: re.Match) -> str:
+        anchor = next(queue)
+        return "".join((match.group(1), anchor, match.group(3), match.group(4), match.group(5), anchor, match.group(7)))
+
+    return HEADING_ID.sub(replace, html)
+
+
+def toc_ids(toc) -> list[str]:
+    return [item for link in toc for item in (link.id, *toc_ids(link.children))]
+
+
+def on_post_page(output, page, config):
+    if not page.file.src_uri.endswith(".ipynb"):
+        return output
+    lang = config.plugins["i18n"].current_language
+    prefix = f"{lang}/" if page.url.startswith(f"{lang}/") else ""  # '' for the default language
+    output = link_pages(output, page.file.src_uri, page.url, prefix)
+    output = heading_ids(output, toc_ids(page.toc))
+    return describe_figures(output, page.title)
+
+
+def on_page_context(context, page, config, nav):
+    """A notebook page's description (for search engines and link previews): its first paragraph."""
+    if page.file.src_uri.endswith(".ipynb") and not (page.meta or {}).get("description"):
+        page.meta = {**(page.meta or {}), "description": first_paragraph(Path(page.file.abs_src_path))}
+    return context
+
+
+def first_paragraph(notebook: Path) -> str:
+    """The first paragraph of the first Markdown cell after its heading, as plain text.
+
+    >>> import nbformat, tempfile
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T\\n\\nSee [the page](p.md) for $x$.\\n\\nMore.")])
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "n.ipynb"
+    ...     nbformat.write(nb, path)
+    ...     first_paragraph(path)
+    'See the page for x.'
+    """
+    cells = nbformat.read(notebook, as_version=4).cells
+    text = next((c.source for c in cells if c.cell_type == "markdown"), "")
+    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip() and not p.lstrip().startswith("#")]
+    plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", paragraphs[0] if paragraphs else "")
+    return " ".join(plain.replace("$", "").replace("`", "").split())

@@ -1,0 +1,120 @@
+"""MkDocs hook: a search index per language, with Japanese text segmented into words.
+
+1. Segmentation.
+Material's search keeps Japanese text as long runs (Japanese has no spaces), so a query such as
+``勾配`` would not match a page that only says ``勾配消失``. Material solves this for Chinese by
+segmenting with jieba and joining the words with zero-width spaces (U+200B), which its
+separator then splits on. This hook does the same for Japanese with Janome (a pure-Python
+morphological analyser with the IPA dictionary): ``勾配消失`` is indexed as ``勾配␣消失``. The
+browser shows the text unchanged (U+200B is invisible) and the query side segments Han runs
+against the indexed words (Material's ``segment``).
+
+2. One index per language. mkdocs-static-i18n merges the entries of every language into one
+index at the site root, so an English reader searching "gradient" got the Japanese pages too
+(their text has the English terms in parentheses). The merged index is split: Japanese entries
+stay in ``/search/search_index.json``, English ones go to ``/en/search/search_index.json`` with
+locations relative to ``/en/``, and each English page's ``__config`` base points at ``/en/``,
+where Material fetches the index and resolves result links.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+
+ZWSP = "\u200b"
+# Runs of Japanese script: kanji (incl. 々〆ヶ), hiragana, katakana and the long-vowel mark.
+JAPANESE = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶー]+")
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    from janome.tokenizer import Tokenizer
+
+    return Tokenizer(wakati=True)
+
+
+@lru_cache(maxsize=65536)
+def segment_run(run: str) -> str:
+    """Japanese words of ``run`` joined by U+200B.
+
+    >>> segment_run("勾配消失").split("\u200b")
+    ['勾配', '消失']
+    """
+    return ZWSP.join(_tokenizer().tokenize(run))
+
+
+def segment(text: str) -> str:
+    """``text`` with every Japanese run segmented into words and fenced by U+200B; idempotent."""
+    text = text.replace(ZWSP, "")
+    segmented = JAPANESE.sub(lambda m: ZWSP + segment_run(m.group(0)) + ZWSP, text)
+    return re.sub(f"{ZWSP}+", ZWSP, segmented).strip(ZWSP)
+
+
+def with_zwsp_separator(separator: str) -> str:
+    r"""Add U+200B to the search separator's character class.
+
+    >>> with_zwsp_separator(r"[\s\-]+")
+    '[\\s\\u200b\\-]+'
+    """
+    if "\\u200b" in separator:
+        return separator
+    if not separator.startswith("["):
+        raise ValueError(f"search separator {separator!r} does not start with a character class")
+    return "[\\s\\u200b" + separator[1:].replace("\\s", "", 1)
+
+
+def other_languages(config) -> list[str]:
+    """The languages published under ``/<lang>/`` (all but the default one)."""
+    return [lang.locale for lang in config.plugins["i18n"].config.languages if not lang.default and lang.build]
+
+
+def split_by_language(docs: list[dict], languages: list[str]) -> dict[str, list[dict]]:
+    """Index entries per language folder ('' for the default language), locations made relative to it.
+
+    >>> split_by_language([{"location": "a/"}, {"location": "en/a/#x"}], ["en"])
+    {'': [{'location': 'a/'}], 'en': [{'location': 'a/#x'}]}
+    """
+    parts: dict[str, list[dict]] = {"": [], **{lang: [] for lang in languages}}
+    for doc in docs:
+        lang = next((lang for lang in languages if doc["location"].startswith(f"{lang}/")), "")
+        parts[lang].append({**doc, "location": doc["location"].removeprefix(f"{lang}/")} if lang else doc)
+    return parts
+
+
+@event_priority(-100)  # after i18n has built every language and written the merged index
+def on_post_build(config):
+    path = Path(config.site_dir) / "search" / "search_index.json"
+    if not path.is_file():  # the inner builds of the other languages write no index
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    index["config"]["separator"] = with_zwsp_separator(index["config"]["separator"])
+    for doc in index["docs"]:
+        for field in ("title", "text"):
+            if doc.get(field):
+                doc[field] = segment(doc[field])
+    for folder, docs in split_by_language(index["docs"], other_languages(config)).items():
+        target = Path(config.site_dir) / folder / "search" / "search_index.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # The browser builds the index with the tokenizers of config.lang; the Japanese one
+        # (TinySegmenter) cuts English words differently in different contexts, so that
+        # "stratified" in a query missed "stratified sampling" in the text. Other languages'
+        # indexes use their own pipeline only.
+        settings = index["config"] if not folder else {**index["config"], "lang": [folder]}
+        target.write_text(json.dumps({"config": settings, "docs": docs}, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+BASE = re.compile(r'("base": ")([^"]*)(")')
+
+
+@event_priority(-200)
+def on_post_page(output, page, config):
+    lang = next((lang for lang in other_languages(config) if page.url.startswith(f"{lang}/")), None)
+    if lang is None:
+        return output
+    depth = page.url.count("/") - 1  # folders below /<lang>/
+    return BASE.sub(lambda m: m.group(1) + ("/".join([".."] * depth) or ".") + m.group(3), output, count=1)

@@ -1,0 +1,40 @@
+"""Fixtures shared by the site tests: one real build of the site per test session."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from _site import mkdocs_build
+
+
+@pytest.fixture(scope="session")
+def build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    site = tmp_path_factory.mktemp("site")
+    return site, mkdocs_build(site)
+
+
+@pytest.fixture(scope="session")
+def site(build) -> Path:
+    """The built site's folder; the build must have succeeded."""
+    site, done = build
+    assert done.returncode == 0, done.stderr[-4000:]
+    return site
+
+
+def pytest_addoption(parser):
+    parser.addoption("--screenshots", metavar="DIR", default=None,
+                     help="save full-page PNGs of every page (desktop and phone) into DIR/<lang>/")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The page-weight report of tests/test_browser.py: the five heaviest pages."""
+    weights = getattr(__import__("sys").modules.get("test_browser"), "WEIGHTS", None)
+    if not weights:
+        return
+    write = terminalreporter.write_line
+    write("page weight (transferred with gzip / uncompressed), heaviest first:")
+    for path, (sent, raw) in sorted(weights.items(), key=lambda kv: -kv[1][0])[:5]:
+        write(f"  {sent / 1e6:6.2f} MB / {raw / 1e6:5.2f} MB  {path}")

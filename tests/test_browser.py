@@ -1,0 +1,279 @@
+"""The built site in headless Chromium, as readers meet it: every page, both languages.
+
+Each page must load with no console error, no failed request and no request to another host;
+every image loads and has alt text in the page's language; every formula is typeset; the
+language switcher leads to the twin page and back; and the page, with everything it loads,
+stays under the weight budget. Search is tried with the terms learners type.
+
+The site is served on 127.0.0.1 with gzip, as GitHub Pages serves it, so the weight is what a
+reader downloads; the report also gives the uncompressed size. Chromium is Debian's
+(/usr/bin/chromium, installed by .ci/run); Playwright never downloads a browser.
+`make screenshots` runs the page test with --screenshots to save full-page PNGs.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import re
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from _site import page_paths
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path(os.environ.get("DL_NOTES_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",  # nothing can leave the machine
+]
+BUDGET = 1_500_000  # bytes a page may transfer, with its images, scripts, styles and fonts
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+RAW_TEX = re.compile(r"\$\$|\\frac|\\\(|\\\[|\\begin\{")
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".ipynb", ".map")
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+# Terms learners type, and the page that teaches each (grows with the site).
+SEARCHES = {
+    "ja": [("勾配", "optimizers/"), ("確率的勾配降下法", "optimizers/"), ("学習率", "optimizers/"),
+           ("勾配消失", "glossary/"), ("データセット", "dataset/")],
+    "en": [("learning rate", "en/optimizers/"), ("stochastic gradient descent", "en/optimizers/"),
+           ("vanishing gradient", "en/glossary/"), ("weight decay", "en/glossary/"),
+           ("MNIST", "en/dataset/")],
+}
+
+
+# --- serving and driving ----------------------------------------------------------------------
+
+class GzipHandler(SimpleHTTPRequestHandler):
+    """Static files, gzip-compressed where a browser accepts it (as GitHub Pages does)."""
+
+    sizes: dict[str, tuple[int, int]]  # path -> (bytes on disk, bytes sent)
+
+    def send_head(self):
+        url_path = unquote(urlsplit(self.path).path)
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and url_path.endswith("/"):
+            path = path / "index.html"
+        if not path.is_file():
+            return super().send_head()  # the redirect to a folder's URL, or a 404
+        data = path.read_bytes()
+        compress = path.suffix in COMPRESSIBLE and "gzip" in self.headers.get("Accept-Encoding", "")
+        body = gzip.compress(data, compresslevel=6, mtime=0) if compress else data
+        self.sizes[url_path] = (len(data), len(body))
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        if compress:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def log_message(self, *args):  # quiet
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    handler = partial(type("Handler", (GzipHandler,), {"sizes": {}}), directory=str(site))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    httpd.base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.sizes = handler.func.sizes
+    yield httpd
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set DL_NOTES_CHROMIUM)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """One page load: what went wrong, and what was fetched."""
+
+    def __init__(self, page, base: str) -> None:
+        self.problems: list[str] = []
+        self.fetched: list[str] = []
+        host = urlsplit(base).netloc
+        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text}"))
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        # ERR_ABORTED is a request cut short by leaving the page (the search worker's scripts);
+        # a missing file shows up as an HTTP error below.
+        page.on("requestfailed", lambda r: "ERR_ABORTED" not in (r.failure or "")
+                and self.problems.append(f"failed request: {r.url} ({r.failure})"))
+        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+
+        def on_request(request):
+            url = urlsplit(request.url)
+            if url.scheme in ("http", "https") and url.netloc != host:
+                self.problems.append(f"request to another host: {request.url}")
+            elif url.scheme in ("http", "https"):
+                self.fetched.append(unquote(url.path))
+
+        page.on("request", on_request)
+
+
+def load(page, url: str) -> None:
+    """Open ``url`` and wait until everything, lazy images and typeset math included, is there."""
+    page.goto(url, wait_until="load")
+    page.evaluate("""async () => {
+        for (const img of document.images) img.loading = "eager";
+        await Promise.all([...document.images].map(img => img.complete ? null :
+            new Promise(done => { img.onload = img.onerror = done; })));
+        if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
+    }""")
+    page.wait_for_load_state("networkidle")
+
+
+def page_problems(page, lang: str) -> list[str]:
+    """What a reader would see as broken on the loaded page."""
+    problems = []
+    for img in page.evaluate("""() => [...document.images].map(i => ({
+            src: i.getAttribute('src').slice(0, 80), alt: i.alt, ok: i.complete && i.naturalWidth > 0}))"""):
+        if not img["ok"]:
+            problems.append(f"image did not load: {img['src']}")
+        if not img["alt"].strip():
+            problems.append(f"image without alt text: {img['src']}")
+        elif (lang == "ja") != bool(JAPANESE.search(img["alt"])):
+            problems.append(f"alt text not in {lang}: {img['alt']!r}")
+    untypeset = page.evaluate("() => [...document.querySelectorAll('.arithmatex')].filter(e => !e.querySelector('mjx-container')).length")
+    if untypeset:
+        problems.append(f"{untypeset} formulas not typeset")
+    text = page.evaluate("""() => {
+        const article = document.querySelector('article').cloneNode(true);
+        article.querySelectorAll('pre, code, script, style, mjx-assistive-mml').forEach(e => e.remove());
+        return article.innerText; }""")
+    problems += [f"raw TeX in the text: ...{text[max(m.start() - 30, 0):m.end() + 30]!r}..." for m in RAW_TEX.finditer(text)]
+    return problems
+
+
+def switch_language(page, lang: str) -> None:
+    """Use the header's language menu like a reader: hover it, click the entry."""
+    page.hover(".md-header__option .md-select")
+    with page.expect_navigation():
+        page.click(f'.md-select__link[hreflang="{lang}"]')
+
+
+# --- every page, both languages -------------------------------------------------------------
+
+WEIGHTS: dict[str, tuple[int, int]] = {}  # page URL path -> (bytes sent, bytes uncompressed)
+
+
+@pytest.mark.parametrize("path", page_paths(), ids=lambda p: p or "home")
+def test_page(browser, server, request, path):
+    """Japanese page, switch to English, check it, switch back: each page in both languages."""
+    shots = request.config.getoption("--screenshots")
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])  # a fresh cache: weigh each page alone
+    page = context.new_page()
+    visit = Visit(page, server.base)
+    problems = []
+    for lang, url_path in (("ja", path), ("en", "en/" + path)):
+        if lang == "ja":
+            load(page, server.base + path)
+        else:
+            switch_language(page, "en")
+            load(page, page.url)
+        assert urlsplit(page.url).path == "/" + url_path, f"the switcher went to {page.url}, not /{url_path}"
+        assert page.evaluate("document.documentElement.lang") == lang
+        problems += [f"/{url_path}: {p}" for p in page_problems(page, lang)]
+        sent = sum(server.sizes[p][1] for p in set(visit.fetched) if p in server.sizes)
+        raw = sum(server.sizes[p][0] for p in set(visit.fetched) if p in server.sizes)
+        WEIGHTS["/" + url_path] = (sent, raw)
+        if sent > BUDGET:
+            problems.append(f"/{url_path}: {sent:,} bytes transferred, over the {BUDGET:,}-byte budget")
+        visit.fetched.clear()
+        if shots:
+            save_screenshots(page, Path(shots), lang, path)
+    switch_language(page, "ja")
+    assert urlsplit(page.url).path == "/" + path, f"the switcher went back to {page.url}, not /{path}"
+    problems += visit.problems
+    context.close()
+    assert problems == []
+
+
+def save_screenshots(page, folder: Path, lang: str, path: str) -> None:
+    name = (path.strip("/") or "home").replace("/", "-")
+    for device, viewport in VIEWPORTS.items():
+        page.set_viewport_size(viewport)
+        page.screenshot(path=folder / lang / f"{name}-{device}.png", full_page=True)
+    page.set_viewport_size(VIEWPORTS["desktop"])
+
+
+def test_the_page_list_is_complete(site):
+    """Every Japanese page the build made is visited above (none is forgotten)."""
+    built = sorted(
+        "" if html.parent == site else html.parent.relative_to(site).as_posix() + "/"
+        for html in site.rglob("index.html")
+        if not html.parent.relative_to(site).as_posix().startswith(("en", "assets", "search"))
+    )
+    assert built == page_paths()
+
+
+# --- search -----------------------------------------------------------------------------------
+
+def search(page, query: str) -> list[str]:
+    """Type ``query`` into the header search; the site paths of the result list.
+
+    Material ignores what is typed before its search worker has loaded the index, as a reader
+    who types at once would see; so type again until the result count replaces the placeholder.
+    """
+    answered = ("() => { const m = document.querySelector('.md-search-result__meta');"
+                " return m && /\\d|No matching|見つかりません/.test(m.innerText); }")
+    for _ in range(10):
+        # Material reads the query on keyup; Japanese text arrives through an input method, with
+        # no key events of its own, so press End after it, as the key that commits the input would.
+        page.fill("input.md-search__input", query)
+        page.press("input.md-search__input", "End")
+        try:
+            page.wait_for_function(answered, timeout=2_000)
+            break
+        except Exception:
+            continue
+    else:
+        raise AssertionError(f"search never answered {query!r}: {page.inner_text('.md-search-result__meta')!r}")
+    page.wait_for_timeout(300)  # the list renders right after the count
+    hrefs = page.eval_on_selector_all(".md-search-result__item > a.md-search-result__link", "as => as.map(a => a.href)")
+    return [urlsplit(h).path.lstrip("/") for h in hrefs]
+
+
+@pytest.mark.parametrize("lang, query, expected", [(lang, q, e) for lang, cases in SEARCHES.items() for q, e in cases])
+def test_search_finds_the_page_that_teaches_it(browser, server, lang, query, expected):
+    page = browser.new_page()
+    visit = Visit(page, server.base)
+    load(page, server.base + ("" if lang == "ja" else "en/"))
+    found = search(page, query)
+    page.close()
+    assert expected in found, f"{query!r}: {found}"
+    assert visit.problems == []
+
+
+@pytest.mark.parametrize("lang, query", [("en", "勾配"), ("ja", "gradient"), ("en", "zzqx"), ("ja", "ぬぬぬ")])
+def test_search_in_the_other_language_or_for_nothing_is_calm(browser, server, lang, query):
+    """A query in the other language, or one that matches nothing, answers without an error."""
+    page = browser.new_page()
+    visit = Visit(page, server.base)
+    load(page, server.base + ("" if lang == "ja" else "en/"))
+    found = search(page, query)
+    page.close()
+    assert visit.problems == []
+    assert all(p.startswith("en/") == (lang == "en") for p in found), f"results from the other language: {found}"
