@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,10 +32,13 @@ def pytest_addoption(parser):
 
 def pytest_terminal_summary(terminalreporter):
     """The page-weight report of tests/test_browser.py: the five heaviest pages."""
-    weights = getattr(__import__("sys").modules.get("test_browser"), "WEIGHTS", None)
+    browser = sys.modules.get("test_browser")
+    weights = getattr(browser, "WEIGHTS", None)
     if not weights:
         return
     write = terminalreporter.write_line
+    if browser.SITE_BYTES:
+        write(f"site size: {browser.SITE_BYTES[0] / 1e6:.1f} MB uncompressed (both languages, all assets)")
     write("page weight (transferred with gzip / uncompressed), heaviest first:")
     for path, (sent, raw) in sorted(weights.items(), key=lambda kv: -kv[1][0])[:5]:
         write(f"  {sent / 1e6:6.2f} MB / {raw / 1e6:5.2f} MB  {path}")

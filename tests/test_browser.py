@@ -89,6 +89,7 @@ def server(site):
     thread.start()
     httpd.base = f"http://127.0.0.1:{httpd.server_address[1]}/"
     httpd.sizes = handler.func.sizes
+    SITE_BYTES.append(sum(f.stat().st_size for f in site.rglob("*") if f.is_file()))
     yield httpd
     httpd.shutdown()
 
@@ -177,6 +178,7 @@ def switch_language(page, lang: str) -> None:
 # --- every page, both languages -------------------------------------------------------------
 
 WEIGHTS: dict[str, tuple[int, int]] = {}  # page URL path -> (bytes sent, bytes uncompressed)
+SITE_BYTES: list[int] = []  # the whole built site, uncompressed
 
 
 @pytest.mark.parametrize("path", page_paths(), ids=lambda p: p or "home")

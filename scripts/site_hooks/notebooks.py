@@ -30,6 +30,8 @@ import nbformat
 from mkdocs.plugins import event_priority
 
 import dl_notes
+import japanese_text
+from japanese_text import join_japanese_lines
 from dl_notes._files import write_if_changed
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
@@ -39,7 +41,10 @@ TIMEOUT = 600  # seconds per cell
 
 
 def notebook_key(source: Path) -> str:
+    """Hash of the notebook, every dl_notes file, the code that prepares notebooks, and versions."""
     digest = hashlib.sha256(source.read_bytes())
+    for hook in (Path(__file__), Path(japanese_text.__file__)):
+        digest.update(hook.read_bytes())
     for path in sorted(PACKAGE.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.relative_to(PACKAGE).as_posix().encode())
@@ -52,6 +57,9 @@ def execute(source: Path) -> bytes:
     from nbclient import NotebookClient
 
     notebook = jupytext.read(source)
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = join_japanese_lines(cell.source)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     notebook.metadata.pop("jupytext", None)
     client = NotebookClient(notebook, timeout=TIMEOUT, kernel_name="python3", record_timing=False,
