@@ -242,3 +242,13 @@ def float_dtype(dtype: object) -> np.dtype:
     if resolved not in (np.float32, np.float64):
         raise TypeError(f"dtype must be float32 or float64, got {getattr(resolved, 'name', dtype)}")
     return resolved
+
+
+def parameter(name: str, value: object, ndim: int) -> np.ndarray:
+    """A parameter must be a floating array already: the layer keeps it (no copy) to share it."""
+    if not isinstance(value, np.ndarray) or not np.issubdtype(value.dtype, np.floating):
+        raise TypeError(f"{name} must be a floating-point numpy array (the layer shares it with params), "
+                        f"got {type(value).__name__}" + (f" of dtype {value.dtype}" if isinstance(value, np.ndarray) else ""))
+    if value.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {value.shape}")
+    return value
