@@ -1,0 +1,110 @@
+"""The activation × initialisation grid on MNIST, with and without batch normalisation."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from dl_notes.experiments import init_grid as exp
+from dl_notes.experiments import load
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return exp.run(exp.TINY)
+
+
+@pytest.fixture(scope="module")
+def default(tmp_path_factory):
+    # Through the cache: the site build (and other tests) share this run.
+    return load("init_grid")
+
+
+def test_tiny_grid_has_every_case_and_curve(tiny):
+    v = tiny.values
+    c = exp.TINY
+    assert len(v["order"]) == len(c.depths) * len(c.batchnorm) * len(c.activations) * len(c.inits)
+    for key in v["order"]:
+        its = tiny.arrays[f"{key}/iterations"]
+        np.testing.assert_array_equal(its, np.arange(0, c.iterations + 1, c.eval_every))
+        acc = tiny.arrays[f"{key}/test_acc"]
+        assert acc.shape == its.shape and ((0 <= acc) & (acc <= 1)).all()
+        assert v["final_test_acc"][key] == acc[-1]
+        assert v["diverged_at"][key] is None
+
+
+def test_the_course_settings():
+    c = exp.DEFAULT
+    assert (c.iterations, c.batch_size, c.lr) == (2000, 100, 0.1)
+    assert dict(c.depths) == {"shallow": (40, 20), "deep": (40, 20) + (20,) * 4}
+    assert dict(c.inits) == {"std0.01": 0.01, "xavier": "xavier", "he": "he"}
+    assert c.activations == ("sigmoid", "relu") and c.batchnorm == (False, True)
+
+
+def test_accuracy_is_measured_on_the_whole_test_set(tiny):
+    assert tiny.values["n_test"] == 2000
+
+
+def test_a_diverging_case_is_recorded_not_raised():
+    config = replace(exp.TINY, activations=("relu",), inits=(("big", 10.0),), batchnorm=(False,), lr=1e30)
+    result = exp.run(config)
+    key = result.values["order"][0]
+    assert result.values["diverged_at"][key] is not None
+
+
+def test_the_same_case_gives_the_same_curve(tiny):
+    again = exp.run(exp.TINY)
+    assert again.values["final_test_acc"] == tiny.values["final_test_acc"]
+
+
+def test_what_the_page_says_holds(default):
+    """docs/weight_init.*.md and docs/batch_norm.*.md draw these conclusions from the grid."""
+    v = default.values
+    acc = v["final_test_acc"]
+    chance = 0.15  # "stays at chance": within a few points of 10 %
+    # weight_init: shallow net
+    assert acc["shallow/sigmoid/std0.01"] < chance  # sigmoid with std 0.01 does not learn in 2,000 iterations
+    assert acc["shallow/relu/std0.01"] > 0.8  # ReLU with std 0.01 does, slowly
+    assert exp.ranked(v, "shallow")[0] == "shallow/relu/he"  # ReLU + He ends best
+    for act in ("sigmoid", "relu"):  # Xavier and He both beat std 0.01 for each activation
+        for init in ("xavier", "he"):
+            assert acc[f"shallow/{act}/{init}"] > acc[f"shallow/{act}/std0.01"]
+    for init in ("std0.01", "xavier", "he"):  # ReLU beats sigmoid with every initialisation
+        assert acc[f"shallow/relu/{init}"] > acc[f"shallow/sigmoid/{init}"]
+    # weight_init: deep net: sigmoid fails with every initialisation, ReLU needs Xavier or He
+    for init in ("std0.01", "xavier", "he"):
+        assert acc[f"deep/sigmoid/{init}"] < chance
+    assert acc["deep/relu/std0.01"] < chance
+    assert acc["deep/relu/xavier"] > 0.9 and acc["deep/relu/he"] > 0.9
+    # batch_norm: every case learns with batch normalisation, including all those stuck without it
+    for key in v["order"]:
+        if v["cases"][key]["batchnorm"]:
+            assert acc[key] > 0.85, key
+    stuck = [k for k in v["order"] if not v["cases"][k]["batchnorm"] and acc[k] < chance]
+    assert len(stuck) == 5
+    # the gap between the best and the worst case shrinks at both depths
+    for depth in ("shallow", "deep"):
+        assert v["final_spread"][depth + "+bn"] < v["final_spread"][depth]
+    # and it speeds up sigmoid + Xavier in the shallow net (accuracy after 100 iterations)
+    early = {k: default.arrays[f"{k}/test_acc"][1] for k in ("shallow/sigmoid/xavier", "shallow/sigmoid/xavier+bn")}
+    assert early["shallow/sigmoid/xavier+bn"] > early["shallow/sigmoid/xavier"] + 0.2
+
+
+@pytest.mark.parametrize("lang, word", [("ja", "イテレーション"), ("en", "iteration")])
+def test_figures_are_labelled_in_their_language(tiny, lang, word):
+    for plot in exp.FIGURES.values():
+        figure = plot(tiny, lang)
+        assert any(word in ax.get_xlabel() for ax in figure.axes)
+
+
+def test_figures_do_not_depend_on_dict_order(tmp_path, monkeypatch):
+    from dl_notes.experiments import ensure
+    from dl_notes.experiments._figures import figure_bytes
+
+    monkeypatch.setenv("DL_NOTES_CACHE", str(tmp_path))
+    fresh, cached = ensure("init_grid", tiny=True), ensure("init_grid", tiny=True)
+    assert fresh.ran and not cached.ran
+    assert figure_bytes(exp.plot_batchnorm(fresh.result, "en"), ".svg") == figure_bytes(
+        exp.plot_batchnorm(cached.result, "en"), ".svg")
