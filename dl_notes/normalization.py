@@ -1,9 +1,9 @@
-r"""Normalisation layers: batch normalisation and layer normalisation.
+r"""Normalisation layers: batch, layer and instance normalisation.
 
-Both standardise activations, $\hat x = (x - \mu) / \sqrt{\sigma^2 + \varepsilon}$, then scale
+All three standardise activations, $\hat x = (x - \mu) / \sqrt{\sigma^2 + \varepsilon}$, then scale
 and shift them with learnable $\gamma$ and $\beta$; they differ in the axes the statistics are
 taken over: the batch (per feature or channel) for `BatchNormalization`, the features of each
-sample for `LayerNorm`. They follow the layer contract of `dl_notes.layers` and are importable
+sample for `LayerNorm`, the pixels of each channel of each image for `InstanceNorm`. They follow the layer contract of `dl_notes.layers` and are importable
 from there too, as in the course's ``common/layers.py``.
 """
 
@@ -13,7 +13,7 @@ import numpy as np
 
 from ._checks import array, fraction, parameter, positive
 
-__all__ = ["BatchNormalization", "LayerNorm"]
+__all__ = ["BatchNormalization", "InstanceNorm", "LayerNorm"]
 
 
 def _normalize(x: np.ndarray, axes: tuple[int, ...], eps: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -49,7 +49,7 @@ class BatchNormalization:
     \sigma^2_\text{run} \leftarrow m\, \sigma^2_\text{run} + (1 - m)\, \sigma_B^2
     $$
 
-    In inference ($\texttt{train\_flg=False}$) $\mu_\text{run}$ and $\sigma^2_\text{run}$ take
+    In inference (``train_flg=False``) $\mu_\text{run}$ and $\sigma^2_\text{run}$ take
     the place of the batch statistics. The backward pass (training) is
 
     $$
@@ -231,3 +231,89 @@ class LayerNorm:
         self.dbeta = dout.sum(axis=batch_axes)
         self.dgamma = np.sum(dout * self.xn, axis=batch_axes)
         return _normalize_backward(dout * self.gamma, self.xn, self.std, axes)
+
+
+class InstanceNorm:
+    r"""Instance normalisation: standardise each channel of each image over its pixels.
+
+    For images $x$ of shape (N, C, H, W), with $\mu_{nc}$ and $\sigma_{nc}^2$ (biased) the mean
+    and variance of the $H \times W$ values of channel $c$ of image $n$:
+
+    $$
+    \hat x_{nchw} = \frac{x_{nchw} - \mu_{nc}}{\sqrt{\sigma_{nc}^2 + \varepsilon}}, \qquad
+    y_{nchw} = \gamma_c \hat x_{nchw} + \beta_c
+    $$
+
+    It is batch normalisation of images with a batch of one image (and no running statistics),
+    or layer normalisation restricted to one channel; training and inference are the same. The
+    backward pass has batch normalisation's form with means over $(H, W)$. As in PyTorch's
+    ``InstanceNorm2d(affine=True)``, $\gamma$ and $\beta$ have one value per channel.
+
+    Parameters
+    ----------
+    gamma, beta : ndarray, shape (C,)
+        Scale and shift, kept (not copied); usually ones and zeros.
+    eps : float, default 1e-5
+        $\varepsilon > 0$ (PyTorch's default).
+
+    Attributes
+    ----------
+    dgamma, dbeta : ndarray, shape (C,)
+        Gradients from the last ``backward``.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not 4-D with C channels, or has a single pixel per channel (nothing to normalise).
+
+    See Also
+    --------
+    BatchNormalization, LayerNorm : the same standardisation over other axes.
+
+    Examples
+    --------
+    >>> layer = InstanceNorm(np.ones(2), np.zeros(2), eps=0.0001)
+    >>> x = np.array([[[[1.0, 3.0]], [[10.0, 10.0]]]])        # one image, 2 channels of 1x2 pixels
+    >>> layer.forward(x).round(4)
+    array([[[[-1.,  1.]],
+    <BLANKLINE>
+            [[ 0.,  0.]]]])
+    >>> layer.backward(np.ones_like(x)), layer.dbeta        # a constant shift is normalised away
+    (array([[[[0., 0.]],
+    <BLANKLINE>
+            [[0., 0.]]]]), array([2., 2.]))
+    """
+
+    def __init__(self, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5) -> None:
+        self.gamma = parameter("gamma", gamma, 1)
+        self.beta = parameter("beta", beta, 1)
+        if beta.shape != gamma.shape:
+            raise ValueError(f"beta must have the shape of gamma {gamma.shape}, got {beta.shape}")
+        self.eps = positive("eps", eps)
+        self.xn: np.ndarray | None = None
+        self.std: np.ndarray | None = None
+        self.dgamma: np.ndarray | None = None
+        self.dbeta: np.ndarray | None = None
+
+    def _shape(self, x: np.ndarray) -> tuple[int, ...]:
+        """The shape that broadcasts gamma against ``x`` (after checking ``x``)."""
+        if x.ndim != 4 or x.shape[1] != self.gamma.size:
+            raise ValueError(f"x must be images (N, C, H, W) with C = {self.gamma.size} channels (the size of "
+                             f"gamma), got shape {x.shape}")
+        if x.shape[2] * x.shape[3] < 2:
+            raise ValueError(f"InstanceNorm needs at least 2 pixels per channel, got x of shape {x.shape}")
+        return (1, x.shape[1], 1, 1)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        x = array("x", x)
+        shape = self._shape(x)
+        self.xn, self.std, _, _ = _normalize(x, (2, 3), self.eps)
+        out = self.xn * self.gamma.reshape(shape)
+        out += self.beta.reshape(shape)
+        return out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        shape = self._shape(dout)
+        self.dbeta = dout.sum(axis=(0, 2, 3))
+        self.dgamma = np.sum(dout * self.xn, axis=(0, 2, 3))
+        return _normalize_backward(dout * self.gamma.reshape(shape), self.xn, self.std, (2, 3))
