@@ -51,6 +51,10 @@ class Affine:
         The weights, kept (not copied).
     b : ndarray, shape (M,)
         The bias, kept (not copied).
+    input_grad : bool, default True
+        With False, ``backward`` computes ``dW`` and ``db`` but not $\partial L / \partial X$ and
+        returns None: a network's first layer, whose input is the data, needs no input gradient
+        (PyTorch skips it the same way). It saves one of the layer's three matrix products.
 
     Attributes
     ----------
@@ -78,7 +82,8 @@ class Affine:
            [2., 0., 0.]]), array([1., 0., 0.]))
     """
 
-    def __init__(self, W: np.ndarray, b: np.ndarray) -> None:
+    def __init__(self, W: np.ndarray, b: np.ndarray, *, input_grad: bool = True) -> None:
+        self.input_grad = input_grad
         self.W = parameter("W", W, 2)
         self.b = parameter("b", b, 1)
         if b.shape != (W.shape[1],):
@@ -112,6 +117,8 @@ class Affine:
             raise ValueError(f"dout must have the output's shape {expected}, got {np.shape(dout)}")
         self.dW = self.x.T @ dout  # (D, M)
         self.db = dout.sum(axis=0)  # (M,)
+        if not self.input_grad:
+            return None
         return (dout @ W.T).reshape(self.original_x_shape)
 
 

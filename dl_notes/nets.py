@@ -239,7 +239,8 @@ class MultiLayerNet(_Network):
         sizes = [self.input_size, *self.hidden_size_list, self.output_size]
         for i in range(1, len(sizes)):
             W = init_weight((sizes[i - 1], sizes[i]), weight_init_std, rng=rng, dtype=self.dtype)
-            self._add(f"Affine{i}", Affine(W, self._zeros(sizes[i])), W=f"W{i}", b=f"b{i}")
+            # The first layer's input is the data: its gradient is never used, so skip computing it.
+            self._add(f"Affine{i}", Affine(W, self._zeros(sizes[i]), input_grad=i > 1), W=f"W{i}", b=f"b{i}")
             if i == len(sizes) - 1:
                 break
             if self.use_batchnorm:
@@ -314,7 +315,8 @@ class SimpleConvNet(_Network):
         def weight(shape):
             return init_weight(shape, weight_init_std, rng=rng, dtype=self.dtype)
 
-        self._add("Conv1", Convolution(weight((FN, C, FS, FS)), self._zeros(FN), conv["stride"], conv["pad"]),
+        self._add("Conv1", Convolution(weight((FN, C, FS, FS)), self._zeros(FN), conv["stride"], conv["pad"],
+                                       input_grad=False),  # the data needs no gradient
                   W="W1", b="b1")
         self._add("Relu1", Relu())
         self._add("Pool1", Pooling(2, 2, stride=2))

@@ -339,3 +339,13 @@ def test_affine_backward_rejects_a_dout_of_the_wrong_shape():
 def test_batchnorm_accepts_a_single_sample_in_inference():
     bn = BatchNormalization(np.ones(3), np.zeros(3))
     np.testing.assert_allclose(bn.forward(np.zeros((1, 3)), train_flg=False), np.zeros((1, 3)))
+
+
+def test_affine_without_input_grad_gives_the_same_parameter_gradients():
+    rng = np.random.default_rng(0)
+    W, b, x, dout = rng.normal(size=(4, 3)), rng.normal(size=3), rng.normal(size=(5, 4)), rng.normal(size=(5, 3))
+    full, lean = Affine(W, b), Affine(W, b, input_grad=False)
+    full.forward(x), lean.forward(x)
+    assert full.backward(dout) is not None and lean.backward(dout) is None
+    np.testing.assert_array_equal(lean.dW, full.dW)
+    np.testing.assert_array_equal(lean.db, full.db)

@@ -1,0 +1,430 @@
+"""Time one training step (forward, backward, SGD update) of the course's two networks.
+
+Three implementations of the same architectures, on the same batch:
+
+- ``dl_notes``: ``dl_notes.nets.MultiLayerNet`` and ``SimpleConvNet`` (float32);
+- ``pytorch``: the same layers in ``torch.nn`` on the CPU, with as many threads as NumPy's BLAS;
+- ``course``: the course's way (below): float64 everywhere, im2col as a Python loop over the
+  filter into float64, max pooling through im2col and ``argmax``.
+
+Networks: (a) MultiLayerNet 784-[100]x5-10, ReLU; (b) SimpleConvNet, Conv 30@5x5 - ReLU -
+MaxPool 2x2/2 - Affine 100 - ReLU - Affine 10 on 1x28x28. Batch 100, softmax cross-entropy.
+
+Each implementation runs in a worker process of its own (same data, same thread count), and
+each round runs every worker for a while in turn, so a burst of load on a shared machine hits
+them alike. A step's time is the 10th percentile of all its steps (the median is reported
+too): load from other processes only adds time, in bursts.
+The step's FLOPs are 3x the forward pass's matrix products (forward, dW, dx); the fraction is
+their rate over NumPy's float32 GEMM rate on large square matrices.
+
+    python scripts/bench.py [--json bench.json] [--rounds 20]
+
+Needs torch (skipped with a note when missing); threadpoolctl, when installed, names the BLAS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import importlib.util
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+BATCH = 100
+MLP_SIZES = [784, 100, 100, 100, 100, 100, 10]
+CNN = dict(C=1, H=28, W=28, FN=30, FS=5, hidden=100, out=10)
+TARGETS = {"mlp": {"vs_pytorch": 0.8, "vs_course": 2.5}, "cnn": {"vs_pytorch": 1.3, "vs_course": 5.0}}
+
+
+# --- FLOPs -------------------------------------------------------------------------------------
+
+def step_flops(net: str) -> float:
+    """3x the multiply-adds (x2) of the forward matrix products of one batch."""
+    if net == "mlp":
+        forward = sum(2 * BATCH * a * b for a, b in zip(MLP_SIZES, MLP_SIZES[1:]))
+    else:
+        OH = CNN["H"] - CNN["FS"] + 1
+        pooled = CNN["FN"] * (OH // 2) ** 2
+        forward = (2 * BATCH * OH * OH * CNN["FN"] * CNN["C"] * CNN["FS"] ** 2
+                   + 2 * BATCH * pooled * CNN["hidden"] + 2 * BATCH * CNN["hidden"] * CNN["out"])
+    return 3.0 * forward
+
+
+def gemm_gflops(dtype=np.float32, n: int = 1024, repeat: int = 9) -> float:
+    """NumPy's best rate on an n x n matrix product (the best try: load only slows it down)."""
+    a = np.random.default_rng(0).standard_normal((n, n)).astype(dtype)
+    a @ a
+    best = min(_timed(lambda: a @ a) for _ in range(repeat))
+    return 2 * n**3 / best / 1e9
+
+
+def _timed(f: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    f()
+    return time.perf_counter() - start
+
+
+# --- the course's way: float64, loop im2col ----------------------------------------------------
+
+def course_im2col(x, FH, FW, S=1, P=0):
+    N, C, H, W = x.shape
+    OH, OW = (H + 2 * P - FH) // S + 1, (W + 2 * P - FW) // S + 1
+    img = np.pad(x, [(0, 0), (0, 0), (P, P), (P, P)])
+    col = np.zeros((N, C, FH, FW, OH, OW))                      # float64, whatever x is
+    for y in range(FH):
+        for x_ in range(FW):
+            col[:, :, y, x_] = img[:, :, y:y + S * OH:S, x_:x_ + S * OW:S]
+    return col.transpose(0, 4, 5, 1, 2, 3).reshape(N * OH * OW, -1)
+
+
+def course_col2im(col, shape, FH, FW, S=1, P=0):
+    N, C, H, W = shape
+    OH, OW = (H + 2 * P - FH) // S + 1, (W + 2 * P - FW) // S + 1
+    col = col.reshape(N, OH, OW, C, FH, FW).transpose(0, 3, 4, 5, 1, 2)
+    img = np.zeros((N, C, H + 2 * P + S - 1, W + 2 * P + S - 1))
+    for y in range(FH):
+        for x_ in range(FW):
+            img[:, :, y:y + S * OH:S, x_:x_ + S * OW:S] += col[:, :, y, x_]
+    return img[:, :, P:H + P, P:W + P]
+
+
+class CourseAffine:
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+
+    def forward(self, x):
+        self.shape = x.shape
+        self.x = x.reshape(x.shape[0], -1)
+        return self.x @ self.W + self.b
+
+    def backward(self, dout):
+        self.dW, self.db = self.x.T @ dout, dout.sum(axis=0)
+        return (dout @ self.W.T).reshape(self.shape)
+
+
+class CourseRelu:
+    def forward(self, x):
+        self.mask = x <= 0
+        out = x.copy()
+        out[self.mask] = 0
+        return out
+
+    def backward(self, dout):
+        dout[self.mask] = 0                                     # in place, as the course does
+        return dout
+
+
+class CourseConvolution:
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+
+    def forward(self, x):
+        FN, C, FH, FW = self.W.shape
+        N, _, H, W = x.shape
+        OH, OW = H - FH + 1, W - FW + 1
+        self.x, self.col, self.col_W = x, course_im2col(x, FH, FW), self.W.reshape(FN, -1).T
+        out = self.col @ self.col_W + self.b
+        return out.reshape(N, OH, OW, -1).transpose(0, 3, 1, 2)
+
+    def backward(self, dout):
+        FN, C, FH, FW = self.W.shape
+        dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN)
+        self.db = dout.sum(axis=0)
+        self.dW = (self.col.T @ dout).transpose(1, 0).reshape(FN, C, FH, FW)
+        return course_col2im(dout @ self.col_W.T, self.x.shape, FH, FW)
+
+
+class CoursePooling:
+    def __init__(self, ph, pw, stride):
+        self.ph, self.pw, self.stride = ph, pw, stride
+
+    def forward(self, x):
+        N, C, H, W = x.shape
+        OH, OW = (H - self.ph) // self.stride + 1, (W - self.pw) // self.stride + 1
+        col = course_im2col(x, self.ph, self.pw, self.stride).reshape(-1, self.ph * self.pw)
+        self.x, self.arg_max = x, np.argmax(col, axis=1)
+        return np.max(col, axis=1).reshape(N, OH, OW, C).transpose(0, 3, 1, 2)
+
+    def backward(self, dout):
+        dout = dout.transpose(0, 2, 3, 1)
+        size = self.ph * self.pw
+        dmax = np.zeros((dout.size, size))
+        dmax[np.arange(self.arg_max.size), self.arg_max.flatten()] = dout.flatten()
+        dcol = dmax.reshape(dout.shape + (size,)).reshape(dout.shape[0] * dout.shape[1] * dout.shape[2], -1)
+        return course_col2im(dcol, self.x.shape, self.ph, self.pw, self.stride)
+
+
+class CourseNet:
+    """Layers in a list, softmax cross-entropy, params/grads dicts: the course's nets, in float64."""
+
+    def __init__(self, layers, owners):
+        self.layers, self.owners = layers, owners
+        self.params = {key: getattr(layer, name) for key, (layer, name) in owners.items()}
+
+    def gradient(self, x, t):
+        for layer in self.layers:
+            x = layer.forward(x)
+        y = np.exp(x - x.max(axis=1, keepdims=True))
+        y /= y.sum(axis=1, keepdims=True)
+        dout = y.copy()
+        dout[np.arange(len(t)), t] -= 1
+        dout /= len(t)
+        for layer in reversed(self.layers):
+            dout = layer.backward(dout)
+        return {key: getattr(layer, "d" + name) for key, (layer, name) in self.owners.items()}
+
+
+def course_mlp(rng):
+    layers, owners = [], {}
+    for i, (a, b) in enumerate(zip(MLP_SIZES, MLP_SIZES[1:]), 1):
+        layer = CourseAffine(rng.standard_normal((a, b)) * np.sqrt(2 / a), np.zeros(b))
+        layers += [layer] + ([CourseRelu()] if i < len(MLP_SIZES) - 1 else [])
+        owners.update({f"W{i}": (layer, "W"), f"b{i}": (layer, "b")})
+    return CourseNet(layers, owners)
+
+
+def course_cnn(rng):
+    OH = CNN["H"] - CNN["FS"] + 1
+    conv = CourseConvolution(0.01 * rng.standard_normal((CNN["FN"], CNN["C"], CNN["FS"], CNN["FS"])), np.zeros(CNN["FN"]))
+    fc1 = CourseAffine(0.01 * rng.standard_normal((CNN["FN"] * (OH // 2) ** 2, CNN["hidden"])), np.zeros(CNN["hidden"]))
+    fc2 = CourseAffine(0.01 * rng.standard_normal((CNN["hidden"], CNN["out"])), np.zeros(CNN["out"]))
+    owners = {"W1": (conv, "W"), "b1": (conv, "b"), "W2": (fc1, "W"), "b2": (fc1, "b"), "W3": (fc2, "W"), "b3": (fc2, "b")}
+    return CourseNet([conv, CourseRelu(), CoursePooling(2, 2, 2), fc1, CourseRelu(), fc2], owners)
+
+
+def course_step(net, x, t):
+    grads = net.gradient(x, t)
+    for key, param in net.params.items():                       # SGD, lr 0.01
+        param -= 0.01 * grads[key]
+
+
+# --- dl_notes and PyTorch ----------------------------------------------------------------------
+
+def dl_notes_step_fn(net_name: str, x, t):
+    from dl_notes.nets import MultiLayerNet, SimpleConvNet
+    from dl_notes.optim import SGD
+
+    if net_name == "mlp":
+        net = MultiLayerNet(784, MLP_SIZES[1:-1], 10, seed=0)
+    else:
+        net = SimpleConvNet((CNN["C"], CNN["H"], CNN["W"]), {"filter_num": CNN["FN"], "filter_size": CNN["FS"]},
+                            hidden_size=CNN["hidden"], output_size=CNN["out"], seed=0)
+    optimizer = SGD(lr=0.01)
+
+    def step():
+        optimizer.update(net.params, net.gradient(x, t))
+    return step
+
+
+def torch_step_fn(torch, net_name: str, x, t):
+    nn = torch.nn
+    if net_name == "mlp":
+        layers = []
+        for a, b in zip(MLP_SIZES, MLP_SIZES[1:]):
+            layers += [nn.Linear(a, b), nn.ReLU()]
+        model = nn.Sequential(*layers[:-1])
+    else:
+        OH = CNN["H"] - CNN["FS"] + 1
+        model = nn.Sequential(nn.Conv2d(CNN["C"], CNN["FN"], CNN["FS"]), nn.ReLU(), nn.MaxPool2d(2, 2), nn.Flatten(),
+                              nn.Linear(CNN["FN"] * (OH // 2) ** 2, CNN["hidden"]), nn.ReLU(),
+                              nn.Linear(CNN["hidden"], CNN["out"]))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    loss_fn = nn.CrossEntropyLoss()
+    tx, tt = torch.from_numpy(x), torch.from_numpy(t.astype(np.int64))
+
+    def step():
+        optimizer.zero_grad()
+        loss_fn(model(tx), tt).backward()
+        optimizer.step()
+    return step
+
+
+# --- measuring ---------------------------------------------------------------------------------
+# Each implementation runs in a worker process of its own: in one process, PyTorch's OpenMP
+# threads and OpenBLAS's threads spin-wait after their work and slow each other down (measured
+# here: the MLP step of either got 1.5-2x slower next to the other).
+
+IMPLEMENTATIONS = ("dl_notes", "pytorch", "course")
+
+
+def make_step(impl: str, net: str) -> Callable[[], None]:
+    rng = np.random.default_rng(0)
+    t = rng.integers(0, 10, BATCH)
+    x = (rng.random((BATCH, 784), dtype=np.float32) if net == "mlp"
+         else rng.random((BATCH, CNN["C"], CNN["H"], CNN["W"]), dtype=np.float32))
+    if impl == "dl_notes":
+        return dl_notes_step_fn(net, x, t)
+    if impl == "pytorch":
+        import torch
+        torch.set_num_threads(int(os.environ["BENCH_THREADS"]))
+        return torch_step_fn(torch, net, x, t)
+    course = (course_mlp if net == "mlp" else course_cnn)(np.random.default_rng(0))
+    return lambda: course_step(course, x, t)
+
+
+def worker(impl: str, net: str) -> int:
+    """Build one step, then run as many steps as each line of stdin says; print their seconds."""
+    step = make_step(impl, net)
+    step()
+    print(_timed(step), flush=True)
+    for line in sys.stdin:
+        print(" ".join(str(_timed(step)) for _ in range(int(line))), flush=True)
+    return 0
+
+
+def measure(impls: list[str], net: str, rounds: int, budget: float, threads: int) -> dict[str, dict]:
+    """Per implementation: the 10th percentile and the median of its step times (ms).
+
+    Not the mean: on a shared machine, other processes only ever add time, in bursts; the
+    10th percentile is a time the step keeps reaching, not one lucky step.
+    """
+    env = dict(os.environ, BENCH_THREADS=str(threads))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    workers = {impl: subprocess.Popen([sys.executable, __file__, "--worker", impl, net], env=env, text=True,
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE) for impl in impls}
+    try:
+        counts = {impl: max(2, min(300, int(budget / max(float(w.stdout.readline()), 1e-6))))
+                  for impl, w in workers.items()}
+        times: dict[str, list[float]] = {impl: [] for impl in impls}
+        for _ in range(rounds):
+            for impl, w in workers.items():                     # one at a time: the others wait on stdin
+                w.stdin.write(f"{counts[impl]}\n")
+                w.stdin.flush()
+                times[impl] += [float(s) * 1e3 for s in w.stdout.readline().split()]
+    finally:
+        for w in workers.values():
+            w.stdin.close()
+            w.wait()
+    return {impl: {"ms": float(np.percentile(ms, 10)), "ms_median": float(np.median(ms)), "ms_min": min(ms),
+                   "steps": len(ms)} for impl, ms in times.items()}
+
+
+def blas_info() -> list[dict]:
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return [{"note": "threadpoolctl not installed"}]
+    keys = ("user_api", "internal_api", "version", "architecture", "num_threads", "filepath")
+    return [{k: info.get(k) for k in keys} for info in threadpool_info()]
+
+
+def numpy_threads(info: list[dict]) -> int:
+    """Threads of NumPy's BLAS (the number PyTorch is given too)."""
+    blas = [i for i in info if i.get("user_api") == "blas"]
+    return int(blas[0]["num_threads"]) if blas else os.cpu_count() or 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", help="write the results here as JSON")
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--budget", type=float, default=0.15, help="seconds per implementation per round")
+    parser.add_argument("--no-torch", action="store_true")
+    parser.add_argument("--worker", nargs=2, metavar=("IMPL", "NET"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        return worker(*args.worker)
+
+    impls = list(IMPLEMENTATIONS)
+    torch_version = None
+    if args.no_torch or importlib.util.find_spec("torch") is None:
+        impls.remove("pytorch")
+        if not args.no_torch:
+            print("torch is not installed: PyTorch is left out", file=sys.stderr)
+    else:
+        torch_version = importlib.metadata.version("torch")
+    info = blas_info()
+    threads = numpy_threads(info)
+
+    load_before = os.getloadavg()
+    peak, peak64 = gemm_gflops(np.float32), gemm_gflops(np.float64)
+    results = {net: measure(impls, net, args.rounds, args.budget, threads) for net in ("mlp", "cnn")}
+    peak, peak64 = max(peak, gemm_gflops(np.float32)), max(peak64, gemm_gflops(np.float64))
+    load_after = os.getloadavg()
+    for net in results:
+        for r in results[net].values():
+            r["gflops"] = step_flops(net) / (r["ms"] / 1e3) / 1e9
+            r["fraction_of_gemm"] = r["gflops"] / peak
+
+    ratios, verdicts = {}, {}
+    for net, r in results.items():
+        ratios[net] = {"dl_notes_vs_pytorch": r["dl_notes"]["ms"] / r["pytorch"]["ms"] if "pytorch" in r else None,
+                       "course_vs_dl_notes": r["course"]["ms"] / r["dl_notes"]["ms"]}
+        goal = TARGETS[net]
+        verdicts[net] = {
+            "vs_pytorch": None if ratios[net]["dl_notes_vs_pytorch"] is None
+            else ratios[net]["dl_notes_vs_pytorch"] <= goal["vs_pytorch"],
+            "vs_course": ratios[net]["course_vs_dl_notes"] >= goal["vs_course"]}
+
+    report = {
+        "machine": {"processor": _cpu_name(), "cpus": os.cpu_count(), "python": platform.python_version(),
+                    "numpy": np.__version__, "torch": torch_version, "threads": threads, "blas": info,
+                    "env": {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
+                                                           "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")},
+                    "loadavg_before": load_before, "loadavg_after": load_after},
+        "batch": BATCH, "rounds": args.rounds, "gemm_float32_gflops": peak, "gemm_float64_gflops": peak64,
+        "step_gflop": {n: step_flops(n) / 1e9 for n in results},
+        "results": results, "ratios": ratios, "targets": TARGETS, "met": verdicts,
+    }
+    print(table(report))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(report, f, indent=2)
+    return 0
+
+
+def _cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor()
+
+
+def table(report: dict) -> str:
+    m = report["machine"]
+    blas = [b for b in m["blas"] if b.get("user_api") == "blas"]
+    lines = [f"{m['processor']}, {m['cpus']} CPUs, {m['threads']} BLAS threads; numpy {m['numpy']}, torch {m['torch']}",
+             "BLAS: " + ("; ".join(f"{b.get('internal_api')} {b.get('version')} {b.get('architecture')} "
+                                   f"x{b.get('num_threads')} ({os.path.basename(str(b.get('filepath')))})" for b in blas)
+                         or "unknown (install threadpoolctl to see it)"),
+             f"env: {m['env']}  load average before/after: {m['loadavg_before'][0]:.2f}/{m['loadavg_after'][0]:.2f}",
+             f"NumPy GEMM (1024x1024): float32 {report['gemm_float32_gflops']:.0f} GFLOP/s, "
+             f"float64 {report['gemm_float64_gflops']:.0f} GFLOP/s; 'of GEMM' is relative to float32",
+             "",
+             f"{'net':4} {'implementation':15} {'ms/step':>8} {'median':>8} {'GFLOP/s':>8} {'of GEMM':>8}"
+             "   (ms/step: 10th percentile of all steps)"]
+    for net, r in report["results"].items():
+        for impl, v in r.items():
+            lines.append(f"{net:4} {impl:15} {v['ms']:8.2f} {v['ms_median']:8.2f} {v['gflops']:8.1f} "
+                         f"{v['fraction_of_gemm']:8.1%}")
+    noisy = [f"{net}/{impl}" for net, r in report["results"].items() for impl, v in r.items()
+             if v["ms_median"] > 1.5 * v["ms"]]
+    if noisy:
+        lines.append(f"WARNING: busy machine, median > 1.5x the 10th percentile for {', '.join(noisy)}; "
+                     "rerun when it is idle")
+    lines.append("")
+    for net, q in report["ratios"].items():
+        goal, met = report["targets"][net], report["met"][net]
+        vs_torch = "n/a" if q["dl_notes_vs_pytorch"] is None else f"{q['dl_notes_vs_pytorch']:.2f}x"
+        lines.append(f"{net}: dl_notes / PyTorch = {vs_torch} (target <= {goal['vs_pytorch']}: {_ok(met['vs_pytorch'])}); "
+                     f"course / dl_notes = {q['course_vs_dl_notes']:.1f}x (target >= {goal['vs_course']}: "
+                     f"{_ok(met['vs_course'])})")
+    return "\n".join(lines)
+
+
+def _ok(flag) -> str:
+    return "n/a" if flag is None else ("met" if flag else "MISSED")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
