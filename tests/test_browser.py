@@ -47,7 +47,7 @@ SEARCHES = {
            ("勾配消失", "glossary/"), ("データセット", "dataset/")],
     "en": [("learning rate", "en/optimizers/"), ("stochastic gradient descent", "en/optimizers/"),
            ("vanishing gradient", "en/glossary/"), ("weight decay", "en/glossary/"),
-           ("MNIST", "en/dataset/")],
+           ("MNIST", "en/dataset/"), ("stratified", "en/dataset/")],
 }
 
 
