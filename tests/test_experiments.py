@@ -159,3 +159,13 @@ def test_figures_are_deterministic_and_drawn_only_when_stale(cache_dir, tmp_path
         assert (first / relative).read_bytes() == (second / relative).read_bytes()
         (first / relative).write_text("damaged")
     assert render(module, NAME, result, "ja", first) == drawn  # a damaged file is redrawn
+
+
+def test_a_result_computed_while_the_sources_changed_is_not_cached(cache_dir, monkeypatch):
+    import dl_notes.experiments as experiments
+
+    keys = iter(["before", "after"])
+    monkeypatch.setattr(experiments, "cache_key", lambda inputs: next(keys))
+    outcome = ensure(NAME, tiny=True)
+    assert outcome.ran and "sources changed" in outcome.reason
+    assert not any(cache_dir.rglob("*.json"))

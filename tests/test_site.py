@@ -192,3 +192,13 @@ def test_sitemap_and_404_page(site):
         assert f"/dl-notes/{path}</loc>" in sitemap and f"/dl-notes/en/{path}</loc>" in sitemap or path == "", path
     not_found = (site / "404.html").read_text(encoding="utf-8")
     assert "<h1>404</h1>" in not_found and "English home" in not_found and "日本語のホーム" in not_found
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_notebook_figure_is_on_its_page(site, lang):
+    """Each show(...) of a notebook is an image on the built page (once, not dropped)."""
+    for source in sorted(DOCS.glob(f"notebooks/*.{lang}.py")):
+        name = source.name.removesuffix(f".{lang}.py")
+        shown = len(re.findall(r"^\s*show\(", source.read_text(encoding="utf-8"), re.M))
+        html = page(site, ("" if lang == "ja" else "en/") + f"notebooks/{name}/")
+        assert html.count('<img') == shown, f"{source.name}: {shown} figures shown, {html.count('<img')} on the page"

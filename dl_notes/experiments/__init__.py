@@ -31,10 +31,11 @@ from pathlib import Path
 from typing import Any
 
 from ._cache import Cache, CorruptEntry, cache_key, key_inputs
+from ._plotting import show
 from ._registry import UnknownExperiment, get, names, summary
 from ._result import Result
 
-__all__ = ["Result", "UnknownExperiment", "names", "get", "summary", "load", "Outcome", "ensure"]
+__all__ = ["Result", "UnknownExperiment", "names", "get", "summary", "load", "Outcome", "ensure", "show"]
 
 
 class Outcome:
@@ -89,6 +90,10 @@ def ensure(
         "command": f"python -m dl_notes.experiments run {name}",
         "config": "tiny" if config == module.TINY and tiny else "default" if config == module.DEFAULT else "custom",
     }
+    if cache_key(key_inputs(name, module, config)) != key:
+        # A source changed while it ran: the result may come from the old code, so it must not be
+        # stored under either key. It is returned, and the next run computes it again.
+        return Outcome(name, result, ran=True, reason="sources changed while it ran; not cached")
     cache.store(name, key, result)
     return Outcome(name, result, ran=True, reason=reason)
 

@@ -57,3 +57,16 @@ def style(lang: str) -> Iterator[None]:
     }
     with plt.rc_context(rc):
         yield
+
+
+def show(figure) -> None:
+    """Display ``figure`` in a notebook and close it.
+
+    Notebooks call this instead of relying on the inline backend's automatic display, which
+    showed only the first figure of a notebook whose figures are drawn inside `style`.
+    """
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    display(figure)
+    plt.close(figure)

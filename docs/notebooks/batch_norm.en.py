@@ -9,7 +9,7 @@
 # the code of `dl_notes` has changed.
 
 # %%
-from dl_notes.experiments import ensure, load
+from dl_notes.experiments import ensure, load, show
 from dl_notes.experiments import init_grid, norm_axes
 
 for name in ("init_grid", "norm_axes"):
@@ -26,7 +26,7 @@ acc = g.values["final_test_acc"]
 for key in g.values["order"]:
     if not g.values["cases"][key]["batchnorm"]:
         print(f"{key:>24}: without {acc[key]:.3f} -> with {acc[key + '+bn']:.3f}")
-figure = init_grid.plot_batchnorm(g, "en")
+show(init_grid.plot_batchnorm(g, "en"))
 
 # %% [markdown]
 # ## The groups each method normalises
@@ -36,7 +36,7 @@ n = load("norm_axes")
 for method in n.values["methods"]:
     print(f"{method:>8}: {n.values['group_size'][method]} values per group, "
           f"dependence on other samples {n.values['batch_dependence'][method]:.3g}")
-figure = norm_axes.plot(n, "en")
+show(norm_axes.plot(n, "en"))
 
 # %% [markdown]
 # ## Try it yourself
@@ -54,4 +54,4 @@ mine = load("init_grid", config)
 acc = mine.values["final_test_acc"]
 for key in mine.values["order"]:
     print(f"{key:>28}: accuracy {acc[key]:.3f}")
-figure = init_grid.plot_batchnorm(mine, "en")
+show(init_grid.plot_batchnorm(mine, "en"))

@@ -7,7 +7,7 @@
 # 結果は `dl_notes.experiments` のキャッシュから読み込まれます。`dl_notes` のコードが変わっていなければ実験は再実行されません。
 
 # %%
-from dl_notes.experiments import ensure, load
+from dl_notes.experiments import ensure, load, show
 from dl_notes.experiments import init_grid, norm_axes
 
 for name in ("init_grid", "norm_axes"):
@@ -24,7 +24,7 @@ acc = g.values["final_test_acc"]
 for key in g.values["order"]:
     if not g.values["cases"][key]["batchnorm"]:
         print(f"{key:>24}: なし {acc[key]:.3f} → あり {acc[key + '+bn']:.3f}")
-figure = init_grid.plot_batchnorm(g, "ja")
+show(init_grid.plot_batchnorm(g, "ja"))
 
 # %% [markdown]
 # ## 正規化する範囲
@@ -34,7 +34,7 @@ n = load("norm_axes")
 for method in n.values["methods"]:
     print(f"{method:>8}: 1 グループ {n.values['group_size'][method]} 個、"
           f"他のサンプルへの依存 {n.values['batch_dependence'][method]:.3g}")
-figure = norm_axes.plot(n, "ja")
+show(norm_axes.plot(n, "ja"))
 
 # %% [markdown]
 # ## 自分で試す
@@ -50,4 +50,4 @@ mine = load("init_grid", config)
 acc = mine.values["final_test_acc"]
 for key in mine.values["order"]:
     print(f"{key:>28}: 正解率 {acc[key]:.3f}")
-figure = init_grid.plot_batchnorm(mine, "ja")
+show(init_grid.plot_batchnorm(mine, "ja"))

@@ -8,7 +8,7 @@
 # the code of `dl_notes` has changed.
 
 # %%
-from dl_notes.experiments import ensure
+from dl_notes.experiments import ensure, show
 from dl_notes.experiments.optimizer_trajectories import plot
 
 outcome = ensure("optimizer_trajectories")
@@ -28,7 +28,7 @@ for key in result.values["order"]:
 # ## The paths
 
 # %%
-figure = plot(result, "en")
+show(plot(result, "en"))
 
 # %% [markdown]
 # ## Try it yourself

@@ -9,7 +9,7 @@
 # 変わっていなければ実験は再実行されません。
 
 # %%
-from dl_notes.experiments import ensure
+from dl_notes.experiments import ensure, show
 from dl_notes.experiments.optimizer_trajectories import plot
 
 outcome = ensure("optimizer_trajectories")
@@ -29,7 +29,7 @@ for key in result.values["order"]:
 # ## 軌跡の図
 
 # %%
-figure = plot(result, "ja")
+show(plot(result, "ja"))
 
 # %% [markdown]
 # ## 自分で試す

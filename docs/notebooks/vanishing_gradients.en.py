@@ -9,7 +9,7 @@
 # the code of `dl_notes` has changed.
 
 # %%
-from dl_notes.experiments import ensure
+from dl_notes.experiments import ensure, show
 from dl_notes.experiments.vanishing_gradients import plot_activations, plot_norms
 
 outcome = ensure("vanishing_gradients")
@@ -22,7 +22,7 @@ print("loaded from the cache" if not outcome.ran else "ran", f"({result.meta['se
 # %%
 print(f"largest slope of the sigmoid: {result.values['sigmoid_grad_max']}"
       f" (at x = {result.values['sigmoid_grad_argmax']})")
-figure = plot_activations(result, "en")
+show(plot_activations(result, "en"))
 
 # %% [markdown]
 # ## The gradient of each layer
@@ -31,7 +31,7 @@ figure = plot_activations(result, "en")
 for key in result.values["order"]:
     print(f"{result.values['labels'][key]['en']:>16}: x{result.values['per_layer_factor'][key]:.3f} per layer back, "
           f"W1 / output layer = {result.values['input_over_output'][key]:.3g}")
-figure = plot_norms(result, "en")
+show(plot_norms(result, "en"))
 
 # %% [markdown]
 # ## Try it yourself
@@ -50,4 +50,4 @@ config = replace(DEFAULT, hidden=(100,) * 20, cases=(("sigmoid", "xavier"), ("si
 mine = load("vanishing_gradients", config)
 for key in mine.values["order"]:
     print(f"{key:>15}: x{mine.values['per_layer_factor'][key]:.3f} per layer back")
-figure = plot_norms(mine, "en")
+show(plot_norms(mine, "en"))

@@ -6,7 +6,7 @@
 # 結果は `dl_notes.experiments` のキャッシュから読み込まれます。`dl_notes` のコードが変わっていなければ実験は再実行されません。
 
 # %%
-from dl_notes.experiments import ensure
+from dl_notes.experiments import ensure, show
 from dl_notes.experiments.vanishing_gradients import plot_activations, plot_norms
 
 outcome = ensure("vanishing_gradients")
@@ -19,7 +19,7 @@ print("キャッシュから読み込み" if not outcome.ran else "実行しま�
 # %%
 print(f"シグモイド関数の導関数の最大値: {result.values['sigmoid_grad_max']}"
       f"（x = {result.values['sigmoid_grad_argmax']}）")
-figure = plot_activations(result, "ja")
+show(plot_activations(result, "ja"))
 
 # %% [markdown]
 # ## 各層の勾配の大きさ
@@ -28,7 +28,7 @@ figure = plot_activations(result, "ja")
 for key in result.values["order"]:
     print(f"{result.values['labels'][key]['ja']:>18}: 1 層戻るごとに {result.values['per_layer_factor'][key]:.3f} 倍、"
           f"W1 / 出力層 = {result.values['input_over_output'][key]:.3g}")
-figure = plot_norms(result, "ja")
+show(plot_norms(result, "ja"))
 
 # %% [markdown]
 # ## 自分で試す
@@ -45,4 +45,4 @@ config = replace(DEFAULT, hidden=(100,) * 20, cases=(("sigmoid", "xavier"), ("si
 mine = load("vanishing_gradients", config)
 for key in mine.values["order"]:
     print(f"{key:>15}: 1 層戻るごとに {mine.values['per_layer_factor'][key]:.3f} 倍")
-figure = plot_norms(mine, "ja")
+show(plot_norms(mine, "ja"))

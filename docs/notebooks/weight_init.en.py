@@ -12,7 +12,7 @@
 # the code of `dl_notes` has changed.
 
 # %%
-from dl_notes.experiments import ensure
+from dl_notes.experiments import ensure, show
 
 for name in ("zero_init", "activation_histograms", "init_grid"):
     outcome = ensure(name)
@@ -30,7 +30,7 @@ z = load("zero_init")
 for key in z.values["order"]:
     print(f"{key:>15}: distinct units {z.values['distinct_units'][key]}, "
           f"accuracy {z.values['final_test_acc'][key]:.3f}")
-figure = zero_init.plot(z, "en")
+show(zero_init.plot(z, "en"))
 
 # %% [markdown]
 # ## 2. The distribution of each layer's outputs
@@ -41,7 +41,7 @@ from dl_notes.experiments import activation_histograms
 h = load("activation_histograms")
 for key in h.values["order"]:
     print(f"{key:>16}: std per layer {[round(s, 4) for s in h.values['std'][key]]}")
-figure = activation_histograms.histogram_figure(h, "en", "relu")
+show(activation_histograms.histogram_figure(h, "en", "relu"))
 
 # %% [markdown]
 # ## 3. Compared on MNIST
@@ -53,7 +53,7 @@ g = load("init_grid")
 for key in g.values["order"]:
     if not g.values["cases"][key]["batchnorm"]:
         print(f"{key:>24}: accuracy {g.values['final_test_acc'][key]:.3f}")
-figure = init_grid.plot(g, "en")
+show(init_grid.plot(g, "en"))
 
 # %% [markdown]
 # ## Try it yourself
@@ -80,4 +80,4 @@ config = replace(init_grid.DEFAULT, depths=(("deep8", (40, 20) + (20,) * 6),), b
 mine = load("init_grid", config)
 for key in mine.values["order"]:
     print(f"{key:>22}: accuracy {mine.values['final_test_acc'][key]:.3f}")
-figure = init_grid.plot(mine, "en")
+show(init_grid.plot(mine, "en"))

@@ -10,7 +10,7 @@
 # 結果は `dl_notes.experiments` のキャッシュから読み込まれます。`dl_notes` のコードが変わっていなければ実験は再実行されません。
 
 # %%
-from dl_notes.experiments import ensure
+from dl_notes.experiments import ensure, show
 
 for name in ("zero_init", "activation_histograms", "init_grid"):
     outcome = ensure(name)
@@ -28,7 +28,7 @@ z = load("zero_init")
 for key in z.values["order"]:
     print(f"{key:>15}: 異なるユニットの数 {z.values['distinct_units'][key]}、"
           f"正解率 {z.values['final_test_acc'][key]:.3f}")
-figure = zero_init.plot(z, "ja")
+show(zero_init.plot(z, "ja"))
 
 # %% [markdown]
 # ## 2. 各層の出力の分布
@@ -39,7 +39,7 @@ from dl_notes.experiments import activation_histograms
 h = load("activation_histograms")
 for key in h.values["order"]:
     print(f"{key:>16}: 各層の標準偏差 {[round(s, 4) for s in h.values['std'][key]]}")
-figure = activation_histograms.histogram_figure(h, "ja", "relu")
+show(activation_histograms.histogram_figure(h, "ja", "relu"))
 
 # %% [markdown]
 # ## 3. MNIST での比較
@@ -51,7 +51,7 @@ g = load("init_grid")
 for key in g.values["order"]:
     if not g.values["cases"][key]["batchnorm"]:
         print(f"{key:>24}: 正解率 {g.values['final_test_acc'][key]:.3f}")
-figure = init_grid.plot(g, "ja")
+show(init_grid.plot(g, "ja"))
 
 # %% [markdown]
 # ## 自分で試す
@@ -76,4 +76,4 @@ config = replace(init_grid.DEFAULT, depths=(("deep8", (40, 20) + (20,) * 6),), b
 mine = load("init_grid", config)
 for key in mine.values["order"]:
     print(f"{key:>22}: 正解率 {mine.values['final_test_acc'][key]:.3f}")
-figure = init_grid.plot(mine, "ja")
+show(init_grid.plot(mine, "ja"))
