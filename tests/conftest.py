@@ -42,3 +42,27 @@ def pytest_terminal_summary(terminalreporter):
     write("page weight (transferred with gzip / uncompressed), heaviest first:")
     for path, (sent, raw) in sorted(weights.items(), key=lambda kv: -kv[1][0])[:5]:
         write(f"  {sent / 1e6:6.2f} MB / {raw / 1e6:5.2f} MB  {path}")
+
+
+# --- experiment tests: a test module names its experiment `exp` ------------------------------
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close the figures a test drew (matplotlib keeps every open figure alive)."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+
+
+@pytest.fixture(scope="module")
+def tiny(request):
+    """The module's experiment ``exp`` run on its TINY configuration."""
+    return request.module.exp.run(request.module.exp.TINY)
+
+
+@pytest.fixture(scope="module")
+def default(request):
+    """The module's experiment ``exp`` on DEFAULT, through the cache: what the site shows."""
+    from dl_notes.experiments import load
+
+    return load(request.module.exp.__name__.rsplit(".", 1)[1])

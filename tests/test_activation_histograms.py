@@ -8,16 +8,6 @@ import pytest
 from dl_notes.experiments import activation_histograms as exp
 
 
-@pytest.fixture(scope="module")
-def tiny():
-    return exp.run(exp.TINY)
-
-
-@pytest.fixture(scope="module")
-def default():
-    return exp.run(exp.DEFAULT)
-
-
 def test_one_histogram_per_layer_and_case(tiny):
     v = tiny.values
     assert len(v["order"]) == len(exp.TINY.activations) * len(exp.TINY.inits)

@@ -5,25 +5,6 @@ from __future__ import annotations
 import pytest
 
 from dl_notes.experiments import cnn_architectures as exp
-from dl_notes.experiments import load
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def tiny():
-    return exp.run(exp.TINY)
-
-
-@pytest.fixture(scope="module")
-def default():
-    return load("cnn_architectures")
 
 
 def test_tiny_runs_and_sums(tiny):

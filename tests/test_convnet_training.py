@@ -6,25 +6,6 @@ import numpy as np
 import pytest
 
 from dl_notes.experiments import convnet_training as exp
-from dl_notes.experiments import load
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def tiny():
-    return exp.run(exp.TINY)
-
-
-@pytest.fixture(scope="module")
-def default():
-    return load("convnet_training")
 
 
 def test_the_course_settings():

@@ -10,19 +10,6 @@ from dl_notes.experiments import im2col_speed as exp
 from dl_notes.experiments import load
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def tiny():
-    return exp.run(exp.TINY)
-
-
 def test_methods_agree(tiny):
     assert max(tiny.values["max_abs_difference"].values()) < 1e-4
     assert set(tiny.values["seconds"]) == set(exp.METHODS)

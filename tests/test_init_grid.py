@@ -8,18 +8,6 @@ import numpy as np
 import pytest
 
 from dl_notes.experiments import init_grid as exp
-from dl_notes.experiments import load
-
-
-@pytest.fixture(scope="module")
-def tiny():
-    return exp.run(exp.TINY)
-
-
-@pytest.fixture(scope="module")
-def default(tmp_path_factory):
-    # Through the cache: the site build (and other tests) share this run.
-    return load("init_grid")
 
 
 def test_tiny_grid_has_every_case_and_curve(tiny):

@@ -10,16 +10,6 @@ import pytest
 from dl_notes.experiments import vanishing_gradients as exp
 
 
-@pytest.fixture(scope="module")
-def tiny():
-    return exp.run(exp.TINY)
-
-
-@pytest.fixture(scope="module")
-def default():
-    return exp.run(exp.DEFAULT)
-
-
 def test_tiny_run_has_one_norm_per_layer(tiny):
     v = tiny.values
     for key in v["order"]:

@@ -8,16 +8,6 @@ import pytest
 from dl_notes.experiments import zero_init as exp
 
 
-@pytest.fixture(scope="module")
-def tiny():
-    return exp.run(exp.TINY)
-
-
-@pytest.fixture(scope="module")
-def default():
-    return exp.run(exp.DEFAULT)
-
-
 def test_symmetric_starts_stay_symmetric(tiny):
     v = tiny.values
     for key in ("sigmoid/zeros", "sigmoid/equal", "relu/zeros"):
