@@ -14,8 +14,9 @@ Every layer follows one contract, the course's:
 
 Layers that behave differently in training and inference (`BatchNormalization`,
 `Dropout`, `DropConnect`) take ``forward(x, train_flg=True)``. The normalisation layers live in
-`dl_notes.normalization` and `Dropout` in `dl_notes.dropout`; they are importable from here too,
-as the course's ``common/layers.py`` has them.
+`dl_notes.normalization`, `Dropout` in `dl_notes.dropout`, `Convolution` in `dl_notes.conv` and
+`Pooling` in `dl_notes.pooling`; they are importable from here too, as the course's
+``common/layers.py`` has them.
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ import numpy as np
 
 from ._checks import array, fraction, generator, parameter
 from .activations import sigmoid
+from .conv import Convolution
 from .dropout import Dropout, _mask
 from .losses import _softmax_cross_entropy, _softmax_minus_target
 from .normalization import BatchNormalization, LayerNorm
+from .pooling import Pooling
 
 __all__ = ["Affine", "Relu", "Sigmoid", "Tanh", "SoftmaxWithLoss", "BatchNormalization", "LayerNorm",
-           "Dropout", "DropConnect", "Flatten"]
+           "Dropout", "DropConnect", "Flatten", "Convolution", "Pooling"]
 
 
 class Affine:

@@ -278,3 +278,11 @@ def test_two_layer_net_from_layers():
     trainer = Trainer(network, x_train, d_train, x_test, d_test, epochs=1, verbose=False, seed=0)
     trainer.train()
     assert len(trainer.train_loss_list) == 3
+
+
+def test_the_course_layer_names_import_from_dl_notes_layers():
+    """`from common.layers import ...` becomes `from dl_notes.layers import ...` for every layer."""
+    import dl_notes.layers as layers
+
+    course = ["Relu", "Sigmoid", "Affine", "SoftmaxWithLoss", "Dropout", "BatchNormalization", "Convolution", "Pooling"]
+    assert [name for name in course if not hasattr(layers, name)] == []

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dl_notes.conv import Convolution, Pooling, col2im, conv_output_size, im2col
+from dl_notes.conv import Convolution, col2im, conv_output_size, im2col
+from dl_notes.pooling import Pooling
 
 from ._plotting import check_lang, style
 from ._result import Result
