@@ -28,10 +28,10 @@ from .activations import sigmoid
 from .conv import Convolution
 from .dropout import Dropout, _mask
 from .losses import _softmax_cross_entropy, _softmax_minus_target
-from .normalization import BatchNormalization, LayerNorm
+from .normalization import BatchNormalization, InstanceNorm, LayerNorm
 from .pooling import Pooling
 
-__all__ = ["Affine", "Relu", "Sigmoid", "Tanh", "SoftmaxWithLoss", "BatchNormalization", "LayerNorm",
+__all__ = ["Affine", "Relu", "Sigmoid", "Tanh", "SoftmaxWithLoss", "BatchNormalization", "LayerNorm", "InstanceNorm",
            "Dropout", "DropConnect", "Flatten", "Convolution", "Pooling"]
 
 

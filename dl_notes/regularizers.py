@@ -14,9 +14,45 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ._checks import nonnegative, unit_interval
+from ._checks import nonnegative, positive, unit_interval
 
-__all__ = ["ElasticNet", "L1", "L2"]
+__all__ = ["ElasticNet", "L1", "L2", "lp_norm"]
+
+
+def lp_norm(w: np.ndarray, p: float) -> float:
+    r"""The $L_p$ norm of all entries of ``w``: $p = 1$ is L1's, $p = 2$ L2's, ``np.inf`` the largest $|w_i|$.
+
+    $$
+    \lVert w \rVert_p = \Bigl( \sum_i |w_i|^p \Bigr)^{1/p}, \qquad
+    \lVert w \rVert_\infty = \max_i |w_i|
+    $$
+
+    (For $p < 1$ this is not a norm: its unit "ball" is not convex.) The L1 penalty is
+    $\lambda \lVert W \rVert_1$; the L2 penalty uses the *square* $\frac{\lambda}{2}\lVert W \rVert_2^2$,
+    whose gradient is $\lambda W$.
+
+    Parameters
+    ----------
+    w : array_like
+    p : float
+        $p > 0$, or ``np.inf``.
+
+    Raises
+    ------
+    ValueError
+        If $p \le 0$.
+
+    Examples
+    --------
+    >>> w = np.array([3.0, -4.0])
+    >>> lp_norm(w, 1), lp_norm(w, 2), lp_norm(w, np.inf)
+    (7.0, 5.0, 4.0)
+    """
+    a = np.abs(np.asarray(w, dtype=np.float64)).ravel()
+    if p == np.inf:
+        return float(a.max(initial=0.0))
+    p = positive("p", p)
+    return float(np.sum(a**p) ** (1 / p))
 
 
 class ElasticNet:

@@ -89,8 +89,9 @@ def train_case(data, hidden: tuple[int, ...], activation: str, weight_init_std, 
     return train(net, data, iterations=iterations, batch_size=batch_size, lr=lr, eval_every=eval_every, seed=seed)
 
 
-def train(net, data, *, iterations: int, batch_size: int, lr: float, eval_every: int, seed: int) -> dict:
-    """Train ``net`` in place with SGD (`dl_notes.train.Trainer`, batches drawn from ``seed``).
+def train(net, data, *, iterations: int, batch_size: int, lr: float, eval_every: int, seed: int,
+          optimizer: str = "SGD") -> dict:
+    """Train ``net`` in place with ``optimizer`` (`dl_notes.train.Trainer`, batches drawn from ``seed``).
 
     ``data`` is ``((x_train, t_train), (x_test, t_test))`` as `load_mnist` gives it. The test
     accuracy is measured on the whole test set every ``eval_every`` iterations (and before the
@@ -100,7 +101,7 @@ def train(net, data, *, iterations: int, batch_size: int, lr: float, eval_every:
     (x, t), (x_test, t_test) = data
     # evaluate_sample_num_per_epoch = the test set's size keeps the test set whole and measures
     # the training accuracy on as many training images.
-    trainer = Trainer(net, x, t, x_test, t_test, mini_batch_size=batch_size, optimizer="SGD",
+    trainer = Trainer(net, x, t, x_test, t_test, mini_batch_size=batch_size, optimizer=optimizer,
                       optimizer_param={"lr": lr}, evaluate_sample_num_per_epoch=len(x_test), verbose=False,
                       iterations=iterations, eval_every=eval_every, seed=seed)
     diverged_at = None
