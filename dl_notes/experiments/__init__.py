@@ -79,7 +79,8 @@ def ensure(
             if cached is not None:
                 return Outcome(name, cached, ran=False, reason="cached")
     start = time.perf_counter()
-    result = module.run(config)
+    with _one_blas_thread():
+        result = module.run(config)
     if not isinstance(result, Result):
         raise TypeError(f"{module.__name__}.run must return a Result, got {type(result).__name__}")
     result.meta = {
@@ -96,6 +97,20 @@ def ensure(
         return Outcome(name, result, ran=True, reason="sources changed while it ran; not cached")
     cache.store(name, key, result)
     return Outcome(name, result, ran=True, reason=reason)
+
+
+def _one_blas_thread():
+    """Experiments train small networks (matrices of a few hundred rows): a second BLAS thread
+    gains nothing there, and when the other core is busy OpenBLAS's threads wait on each other,
+    measured here at 100x slower per product. One thread per experiment keeps run times steady
+    (and two experiments can share two cores)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # an optional speed-up, not a requirement of the library
+        from contextlib import nullcontext
+
+        return nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def load(name: str, config: Any = None, **kwargs: Any) -> Result:
