@@ -217,6 +217,9 @@ def save_screenshots(page, folder: Path, lang: str, path: str) -> None:
     name = (path.strip("/") or "home").replace("/", "-")
     for device, viewport in VIEWPORTS.items():
         page.set_viewport_size(viewport)
+        # After a resize the images are laid out anew; capturing at once left them blank.
+        page.evaluate("() => Promise.all([...document.images].map(i => i.decode().catch(() => null)))")
+        page.wait_for_timeout(300)
         page.screenshot(path=folder / lang / f"{name}-{device}.png", full_page=True)
     page.set_viewport_size(VIEWPORTS["desktop"])
 
