@@ -43,10 +43,12 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, 
 
 # Terms learners type, and the page that teaches each (grows with the site).
 SEARCHES = {
-    "ja": [("勾配", "optimizers/"), ("確率的勾配降下法", "optimizers/"), ("学習率", "optimizers/"),
-           ("勾配消失", "glossary/"), ("データセット", "dataset/")],
+    "ja": [("勾配", "optimizers/"), ("勾配消失", "vanishing_gradients/"), ("確率的勾配降下法", "optimizers/"),
+           ("バッチ正規化", "batch_norm/"), ("畳み込み", "cnn/"), ("誤差逆伝播法", "glossary/"),
+           ("学習率", "optimizers/"), ("重み減衰", "regularization/"), ("データセット", "dataset/")],
     "en": [("learning rate", "en/optimizers/"), ("stochastic gradient descent", "en/optimizers/"),
-           ("vanishing gradient", "en/glossary/"), ("weight decay", "en/glossary/"),
+           ("vanishing gradient", "en/vanishing_gradients/"), ("batch normalization", "en/batch_norm/"),
+           ("weight decay", "en/regularization/"), ("convolution", "en/cnn/"),
            ("MNIST", "en/dataset/"), ("stratified", "en/dataset/")],
 }
 
@@ -261,7 +263,17 @@ def search(page, query: str) -> list[str]:
     return [urlsplit(h).path.lstrip("/") for h in hrefs]
 
 
-@pytest.mark.parametrize("lang, query, expected", [(lang, q, e) for lang, cases in SEARCHES.items() for q, e in cases])
+# Known misses: Janome cuts the index text バッチ/正規/化 and 重み/減衰, while the browser's
+# TinySegmenter cuts the query differently, so its prefix terms match nothing. Strict: a fix
+# makes these fail until they are un-marked.
+SEARCH_MISSES = {("ja", "バッチ正規化"), ("ja", "重み減衰")}
+
+
+@pytest.mark.parametrize("lang, query, expected", [
+    pytest.param(lang, q, e, marks=pytest.mark.xfail(strict=True, reason="query and index segmented differently"))
+    if (lang, q) in SEARCH_MISSES else (lang, q, e)
+    for lang, cases in SEARCHES.items() for q, e in cases
+])
 def test_search_finds_the_page_that_teaches_it(browser, server, lang, query, expected):
     page = browser.new_page()
     visit = Visit(page, server.base)
