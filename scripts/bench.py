@@ -11,13 +11,13 @@ Networks: (a) MultiLayerNet 784-[100]x5-10, ReLU; (b) SimpleConvNet, Conv 30@5x5
 MaxPool 2x2/2 - Affine 100 - ReLU - Affine 10 on 1x28x28. Batch 100, softmax cross-entropy.
 
 Each implementation runs in a worker process of its own (same data, same thread count), and
-each round runs every worker for a while in turn, so a burst of load on a shared machine hits
-them alike. A step's time is the 10th percentile of all its steps (the median is reported
-too): load from other processes only adds time, in bursts.
+each round runs every worker for a while in turn (rotating who goes first). A turn's step time
+is the 10th percentile of its steps; an implementation's time is its best turn (the median turn
+is reported too); a ratio is the median over rounds of the ratio within a round (see `measure`).
 The step's FLOPs are 3x the forward pass's matrix products (forward, dW, dx); the fraction is
 their rate over NumPy's float32 GEMM rate on large square matrices.
 
-    python scripts/bench.py [--json bench.json] [--rounds 20]
+    python scripts/bench.py [--json bench.json] [--rounds 30]
 
 Needs torch (skipped with a note when missing); threadpoolctl, when installed, names the BLAS.
 """
@@ -282,30 +282,40 @@ def worker(impl: str, net: str) -> int:
 
 
 def measure(impls: list[str], net: str, rounds: int, budget: float, threads: int) -> dict[str, dict]:
-    """Per implementation: the 10th percentile and the median of its step times (ms).
+    """Per implementation: its step time (ms) and, per round, its time next to the others'.
 
-    Not the mean: on a shared machine, other processes only ever add time, in bursts; the
-    10th percentile is a time the step keeps reaching, not one lucky step.
+    The implementations take turns, in a rotated order each round. Within a turn, a step's time
+    is the 10th percentile of the turn's steps (load from other processes only ever adds time,
+    in bursts). This shared machine also switches for seconds at a time between two speeds (the
+    same step measured here at 0.70 ms, then 1.10 ms); turns of one round are close in time, so a
+    ratio is taken within each round, and the median over rounds is reported.
     """
     env = dict(os.environ, BENCH_THREADS=str(threads))
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     workers = {impl: subprocess.Popen([sys.executable, __file__, "--worker", impl, net], env=env, text=True,
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE) for impl in impls}
     try:
-        counts = {impl: max(2, min(300, int(budget / max(float(w.stdout.readline()), 1e-6))))
+        counts = {impl: max(3, min(300, int(budget / max(float(w.stdout.readline()), 1e-6))))
                   for impl, w in workers.items()}
-        times: dict[str, list[float]] = {impl: [] for impl in impls}
-        for _ in range(rounds):
-            for impl, w in workers.items():                     # one at a time: the others wait on stdin
-                w.stdin.write(f"{counts[impl]}\n")
-                w.stdin.flush()
-                times[impl] += [float(s) * 1e3 for s in w.stdout.readline().split()]
+        turns: dict[str, list[float]] = {impl: [] for impl in impls}
+        for r in range(rounds):
+            for impl in impls[r % len(impls):] + impls[:r % len(impls)]:  # the others wait on stdin
+                workers[impl].stdin.write(f"{counts[impl]}\n")
+                workers[impl].stdin.flush()
+                ms = [float(s) * 1e3 for s in workers[impl].stdout.readline().split()]
+                turns[impl].append(float(np.percentile(ms, 10)))
     finally:
         for w in workers.values():
             w.stdin.close()
             w.wait()
-    return {impl: {"ms": float(np.percentile(ms, 10)), "ms_median": float(np.median(ms)), "ms_min": min(ms),
-                   "steps": len(ms)} for impl, ms in times.items()}
+    return {impl: {"ms": min(ms), "ms_median": float(np.median(ms)), "rounds_ms": ms, "steps": counts[impl] * rounds}
+            for impl, ms in turns.items()}
+
+
+def round_ratio(results: dict[str, dict], numerator: str, denominator: str) -> list[float]:
+    """Quartiles (25th, 50th, 75th percentile) over rounds of one implementation's time over another's."""
+    a, b = (np.array(results[k]["rounds_ms"]) for k in (numerator, denominator))
+    return [float(q) for q in np.percentile(a / b, [25, 50, 75])]
 
 
 def blas_info() -> list[dict]:
@@ -326,9 +336,10 @@ def numpy_threads(info: list[dict]) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", help="write the results here as JSON")
-    parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--budget", type=float, default=0.15, help="seconds per implementation per round")
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--budget", type=float, default=0.1, help="seconds per implementation per round")
     parser.add_argument("--no-torch", action="store_true")
+    parser.add_argument("--nets", nargs="+", choices=("mlp", "cnn"), default=["mlp", "cnn"])
     parser.add_argument("--worker", nargs=2, metavar=("IMPL", "NET"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -347,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
 
     load_before = os.getloadavg()
     peak, peak64 = gemm_gflops(np.float32), gemm_gflops(np.float64)
-    results = {net: measure(impls, net, args.rounds, args.budget, threads) for net in ("mlp", "cnn")}
+    results = {net: measure(impls, net, args.rounds, args.budget, threads) for net in args.nets}
     peak, peak64 = max(peak, gemm_gflops(np.float32)), max(peak64, gemm_gflops(np.float64))
     load_after = os.getloadavg()
     for net in results:
@@ -357,8 +368,10 @@ def main(argv: list[str] | None = None) -> int:
 
     ratios, verdicts = {}, {}
     for net, r in results.items():
-        ratios[net] = {"dl_notes_vs_pytorch": r["dl_notes"]["ms"] / r["pytorch"]["ms"] if "pytorch" in r else None,
-                       "course_vs_dl_notes": r["course"]["ms"] / r["dl_notes"]["ms"]}
+        quartiles = {"dl_notes_vs_pytorch": round_ratio(r, "dl_notes", "pytorch") if "pytorch" in r else None,
+                     "course_vs_dl_notes": round_ratio(r, "course", "dl_notes")}
+        ratios[net] = {k: None if q is None else q[1] for k, q in quartiles.items()}
+        ratios[net]["quartiles"] = quartiles
         goal = TARGETS[net]
         verdicts[net] = {
             "vs_pytorch": None if ratios[net]["dl_notes_vs_pytorch"] is None
@@ -402,7 +415,7 @@ def table(report: dict) -> str:
              f"float64 {report['gemm_float64_gflops']:.0f} GFLOP/s; 'of GEMM' is relative to float32",
              "",
              f"{'net':4} {'implementation':15} {'ms/step':>8} {'median':>8} {'GFLOP/s':>8} {'of GEMM':>8}"
-             "   (ms/step: 10th percentile of all steps)"]
+             "   (ms/step: best round; median: median round)"]
     for net, r in report["results"].items():
         for impl, v in r.items():
             lines.append(f"{net:4} {impl:15} {v['ms']:8.2f} {v['ms_median']:8.2f} {v['gflops']:8.1f} "
@@ -410,12 +423,13 @@ def table(report: dict) -> str:
     noisy = [f"{net}/{impl}" for net, r in report["results"].items() for impl, v in r.items()
              if v["ms_median"] > 1.5 * v["ms"]]
     if noisy:
-        lines.append(f"WARNING: busy machine, median > 1.5x the 10th percentile for {', '.join(noisy)}; "
-                     "rerun when it is idle")
+        lines.append(f"NOTE: the machine's speed changed during the run (median round > 1.5x the best) for "
+                     f"{', '.join(noisy)}; the ratios, taken within rounds, hold up better than the times")
     lines.append("")
     for net, q in report["ratios"].items():
         goal, met = report["targets"][net], report["met"][net]
-        vs_torch = "n/a" if q["dl_notes_vs_pytorch"] is None else f"{q['dl_notes_vs_pytorch']:.2f}x"
+        spread = q["quartiles"]["dl_notes_vs_pytorch"]
+        vs_torch = "n/a" if spread is None else f"{spread[1]:.2f}x (quartiles {spread[0]:.2f}-{spread[2]:.2f})"
         lines.append(f"{net}: dl_notes / PyTorch = {vs_torch} (target <= {goal['vs_pytorch']}: {_ok(met['vs_pytorch'])}); "
                      f"course / dl_notes = {q['course_vs_dl_notes']:.1f}x (target >= {goal['vs_course']}: "
                      f"{_ok(met['vs_course'])})")
