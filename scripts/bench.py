@@ -17,7 +17,11 @@ is reported too); a ratio is the median over rounds of the ratio within a round 
 The step's FLOPs are 3x the forward pass's matrix products (forward, dW, dx); the fraction is
 their rate over NumPy's float32 GEMM rate on large square matrices.
 
-    python scripts/bench.py [--json bench.json] [--rounds 30]
+    python scripts/bench.py [--json docs/data/bench.json] [--readme README.md] [--rounds 30]
+
+``--json`` keeps the measurements (the site's Performance page is drawn from
+``docs/data/bench.json``); ``--readme`` rewrites the table between the README's markers;
+``--from docs/data/bench.json --readme README.md`` re-renders it without measuring.
 
 Needs torch (skipped with a note when missing); threadpoolctl, when installed, names the BLAS.
 """
@@ -336,6 +340,9 @@ def numpy_threads(info: list[dict]) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", help="write the results here as JSON")
+    parser.add_argument("--readme", help="rewrite the table between the bench markers of this file")
+    parser.add_argument("--from", dest="recorded", metavar="JSON",
+                        help="measure nothing: print and render the results recorded in this file")
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--budget", type=float, default=0.1, help="seconds per implementation per round")
     parser.add_argument("--no-torch", action="store_true")
@@ -344,6 +351,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.worker:
         return worker(*args.worker)
+    if args.recorded:
+        report = json.loads(Path(args.recorded).read_text())
+        print(table(report))
+        if args.readme:
+            update_readme(Path(args.readme), report)
+        return 0
 
     impls = list(IMPLEMENTATIONS)
     torch_version = None
@@ -379,6 +392,7 @@ def main(argv: list[str] | None = None) -> int:
             "vs_course": ratios[net]["course_vs_dl_notes"] >= goal["vs_course"]}
 
     report = {
+        "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "commit": _commit(),
         "machine": {"processor": _cpu_name(), "cpus": os.cpu_count(), "python": platform.python_version(),
                     "numpy": np.__version__, "torch": torch_version, "threads": threads, "blas": info,
                     "env": {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
@@ -388,11 +402,76 @@ def main(argv: list[str] | None = None) -> int:
         "step_gflop": {n: step_flops(n) / 1e9 for n in results},
         "results": results, "ratios": ratios, "targets": TARGETS, "met": verdicts,
     }
+    for b in info:
+        b["filepath"] = os.path.basename(str(b.get("filepath")))      # no local paths in the record
     print(table(report))
     if args.json:
-        with open(args.json, "w") as f:
-            json.dump(report, f, indent=2)
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
+    if args.readme:
+        update_readme(Path(args.readme), report)
     return 0
+
+
+def _commit() -> str | None:
+    """The checkout's commit, with ``+changes`` when the working tree differs from it."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "dl_notes"], cwd=ROOT, capture_output=True,
+                               text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ("+changes" if dirty else "")
+
+
+# --- the published table -----------------------------------------------------------------------
+# One renderer for the site's Performance page (both languages) and the README (English).
+
+LABELS = {
+    "en": {"net": "network", "impl": "implementation", "ms": "ms per step", "median": "median round (ms)",
+           "gflops": "GFLOP/s", "of_gemm": "share of GEMM", "ratio": "ratio (quartiles over rounds)",
+           "target": "target", "met": "met", "missed": "missed", "compared": "comparison", "verdict": "result",
+           "mlp": "MultiLayerNet 784-[100]×5-10", "cnn": "SimpleConvNet 30@5×5, pool 2, 100",
+           "dl_notes": "dl_notes (float32)", "pytorch": "PyTorch CPU (float32)", "course": "course style (float64)",
+           "vs_pytorch": "dl_notes ÷ PyTorch", "vs_course": "course ÷ dl_notes"},
+    "ja": {"net": "ネットワーク", "impl": "実装", "ms": "1 ステップ (ms)", "median": "ラウンドの中央値 (ms)",
+           "gflops": "GFLOP/s", "of_gemm": "GEMM に対する割合", "ratio": "比（ラウンド間の四分位）",
+           "target": "目標", "met": "達成", "missed": "未達", "compared": "比較", "verdict": "結果",
+           "mlp": "MultiLayerNet 784-[100]×5-10", "cnn": "SimpleConvNet 30@5×5, プーリング 2, 100",
+           "dl_notes": "dl_notes（float32）", "pytorch": "PyTorch CPU（float32）", "course": "講義の書き方（float64）",
+           "vs_pytorch": "dl_notes ÷ PyTorch", "vs_course": "講義の書き方 ÷ dl_notes"},
+}
+README_MARKERS = ("<!-- bench.py: start -->", "<!-- bench.py: end -->")
+
+
+def markdown_tables(report: dict, lang: str) -> str:
+    """The times and the ratios against their targets, as two Markdown tables."""
+    t = LABELS[lang]
+    rows = [f"| {t['net']} | {t['impl']} | {t['ms']} | {t['median']} | {t['gflops']} | {t['of_gemm']} |",
+            "| --- | --- | ---: | ---: | ---: | ---: |"]
+    for net, r in report["results"].items():
+        for impl, v in r.items():
+            rows.append(f"| {t[net]} | {t[impl]} | {v['ms']:.2f} | {v['ms_median']:.2f} | {v['gflops']:.0f} "
+                        f"| {v['fraction_of_gemm']:.0%} |")
+    rows += ["", f"| {t['net']} | {t['compared']} | {t['ratio']} | {t['target']} | {t['verdict']} |", "| --- | --- | ---: | ---: | --- |"]
+    for net, q in report["ratios"].items():
+        for goal, ratio, sign in (("vs_pytorch", "dl_notes_vs_pytorch", "≤"), ("vs_course", "course_vs_dl_notes", "≥")):
+            spread = q["quartiles"][ratio]
+            if spread is None:                                  # measured without torch
+                continue
+            verdict = t["met"] if report["met"][net][goal] else t["missed"]
+            rows.append(f"| {t[net]} | {t[goal]} | {spread[1]:.2f}× ({spread[0]:.2f}–{spread[2]:.2f}) "
+                        f"| {sign} {report['targets'][net][goal]} | {verdict} |")
+    return "\n".join(rows)
+
+
+def update_readme(path: Path, report: dict) -> None:
+    text = path.read_text()
+    start, end = README_MARKERS
+    if start not in text or end not in text:
+        raise SystemExit(f"{path} has no {start} ... {end} markers to put the table between")
+    head, rest = text.split(start, 1)
+    path.write_text(head + start + "\n" + markdown_tables(report, "en") + "\n" + end + rest.split(end, 1)[1])
 
 
 def _cpu_name() -> str:

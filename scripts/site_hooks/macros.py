@@ -3,7 +3,9 @@
 - ``{{ fmt(x) }}``: a measured number with 3 significant digits (``fmt(x, 2)`` for 2);
 - ``{{ figure("experiment", "figure", alt="...", caption="...") }}``: a build-time figure in the
   page's language, with its caption and a provenance line (experiment, seed, run time, the
-  command that reproduces it).
+  command that reproduces it);
+- ``{{ bench_tables() }}``: the speed tables of ``scripts/bench.py``, drawn from its recorded
+  output ``docs/data/bench.json`` (also available as ``bench``), in the page's language.
 
 The values themselves arrive as ``results`` and ``runs`` through ``config.extra`` (see
 ``experiments.py``).
@@ -12,9 +14,15 @@ The values themselves arrive as ``results`` and ``runs`` through ``config.extra`
 from __future__ import annotations
 
 import html
+import importlib.util
+import json
 import math
+from pathlib import Path
 
 from dl_notes.experiments._figures import figure_filename
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH_RESULTS = ROOT / "docs" / "data" / "bench.json"
 
 PROVENANCE = {
     "ja": "実験 <code>{name}</code> · シード {seed} · 実行時間 {seconds:.2f} 秒 · 再現: <code>{command}</code>",
@@ -44,6 +52,13 @@ def define_env(env):
         return env.conf["theme"]["language"]
 
     env.macro(fmt)
+    bench = _load_bench_script()
+    env.variables["bench"] = json.loads(BENCH_RESULTS.read_text())
+
+    @env.macro
+    def bench_tables() -> str:
+        """The recorded benchmark's tables (times, ratios against targets) in the page's language."""
+        return bench.markdown_tables(env.variables["bench"], language())
 
     @env.macro
     def figure(experiment: str, name: str, alt: str, caption: str) -> str:
@@ -63,3 +78,11 @@ def define_env(env):
             f"  <figcaption>{html.escape(caption)}<br><small class=\"dl-provenance\">{provenance}</small></figcaption>\n"
             f"</figure>\n"
         )
+
+
+def _load_bench_script():
+    """scripts/bench.py as a module (it is a script, not part of a package), for its table renderer."""
+    spec = importlib.util.spec_from_file_location("dl_notes_bench", ROOT / "scripts" / "bench.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
