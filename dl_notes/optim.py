@@ -73,12 +73,16 @@ class Optimizer:
 
 
 def _gradient_for(key: str, param: Any, grads: Mapping[str, np.ndarray]) -> np.ndarray:
-    floating(f"params[{key!r}]", param, "updated in place")
-    if key not in grads:
-        raise KeyError(f"grads has no entry for parameter {key!r}; grads has keys {sorted(grads)}")
-    grad = grads[key]
-    if np.shape(grad) != param.shape:
-        raise ValueError(f"grads[{key!r}] has shape {np.shape(grad)}, but params[{key!r}] has shape {param.shape}")
+    # Runs for every parameter of every step: the messages are built only on failure.
+    if not (isinstance(param, np.ndarray) and param.dtype.kind == "f"):
+        floating(f"params[{key!r}]", param, "updated in place")
+    try:
+        grad = grads[key]
+    except KeyError:
+        raise KeyError(f"grads has no entry for parameter {key!r}; grads has keys {sorted(grads)}") from None
+    shape = grad.shape if isinstance(grad, np.ndarray) else np.shape(grad)
+    if shape != param.shape:
+        raise ValueError(f"grads[{key!r}] has shape {shape}, but params[{key!r}] has shape {param.shape}")
     return grad
 
 
