@@ -9,6 +9,13 @@ morphological analyser with the IPA dictionary): ``勾配消失`` is indexed as 
 browser shows the text unchanged (U+200B is invisible) and the query side segments Han runs
 against the indexed words (Material's ``segment``).
 
+Material segments only the Han runs of a query and then splits it on the separator, so a query
+that mixes scripts stayed one term: バッチ正規化 was searched as ``バッチ正規*`` and 重み減衰 as
+``重み減衰*``, prefixes of no indexed word (the index has バッチ, 正規, 化, 重み, 減衰). The
+separator therefore also cuts, with zero-width lookarounds, where the script changes inside a
+Japanese run (kana→kanji, katakana↔the rest), but not kanji→hiragana, so okurigana stay on their
+word (重み). The same separator splits the indexed text, where Janome has already cut there.
+
 2. One index per language. mkdocs-static-i18n merges the entries of every language into one
 index at the site root, so an English reader searching "gradient" got the Japanese pages too
 (their text has the English terms in parentheses). The merged index is split: Japanese entries
@@ -55,17 +62,32 @@ def segment(text: str) -> str:
     return re.sub(f"{ZWSP}+", ZWSP, segmented).strip(ZWSP)
 
 
-def with_zwsp_separator(separator: str) -> str:
-    r"""Add U+200B to the search separator's character class.
+# Zero-width cuts where the script changes inside a Japanese word run (see 1. above): before
+# kanji after kana, before katakana after kanji or hiragana, before hiragana after katakana.
+# Lookbehind needs Safari 16.4+; Material's highlighter drops lookaround-only alternatives.
+KANJI = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005"
+HIRAGANA = r"\u3041-\u309f"
+KATAKANA = r"\u30a0-\u30ff"
+SCRIPT_CHANGES = "|".join([
+    f"(?<=[{HIRAGANA}{KATAKANA}])(?=[{KANJI}])",
+    f"(?<=[{KANJI}{HIRAGANA}])(?=[{KATAKANA}])",
+    f"(?<=[{KATAKANA}])(?=[{HIRAGANA}])",
+])
 
-    >>> with_zwsp_separator(r"[\s\-]+")
-    '[\\s\\u200b\\-]+'
+
+def with_zwsp_separator(separator: str) -> str:
+    r"""Add U+200B to the search separator's character class, and the cuts at script changes.
+
+    >>> with_zwsp_separator(r"[\s\-]+") == r"[\s\u200b\-]+|" + SCRIPT_CHANGES
+    True
+    >>> re.split(with_zwsp_separator(r"[\s\-]+"), "バッチ正規化 重み減衰 ミニバッチを使う")
+    ['バッチ', '正規化', '重み', '減衰', 'ミニバッチ', 'を', '使う']
     """
     if "\\u200b" in separator:
         return separator
     if not separator.startswith("["):
         raise ValueError(f"search separator {separator!r} does not start with a character class")
-    return "[\\s\\u200b" + separator[1:].replace("\\s", "", 1)
+    return "[\\s\\u200b" + separator[1:].replace("\\s", "", 1) + "|" + SCRIPT_CHANGES
 
 
 def other_languages(config) -> list[str]:
