@@ -161,6 +161,20 @@ def test_notebook_is_executed_rendered_and_downloadable(site, lang):
     assert outputs, "the published notebook was not executed"
 
 
+def test_notebook_pages_share_one_jupyter_stylesheet(site):
+    """mkdocs-jupyter's 570 KB of inline CSS is moved to one file that every notebook page links."""
+    linked = set()
+    for html_file in site.glob("**/notebooks/*/index.html"):
+        html = html_file.read_text(encoding="utf-8")
+        assert max((len(css) for css in re.findall(r"<style[^>]*>(.*?)</style>", html, re.S)), default=0) < 20_000
+        hrefs = re.findall(r'<link rel="stylesheet" href="([^"]*notebook-[0-9a-f]{12}\.css)">', html)
+        assert len(hrefs) == 1, html_file
+        target = (html_file.parent / hrefs[0]).resolve()
+        assert target.is_file() and target.stat().st_size > 100_000, target
+        linked.add(target)
+    assert len(linked) == 1
+
+
 def test_api_reference_is_localised_and_enriched(site):
     ja, en = page(site, "api/optim/"), page(site, "en/api/optim/")
     for html in (ja, en):

@@ -7,11 +7,13 @@ written next to it as ``<name>.<lang>.ipynb`` (gitignored), which mkdocs-jupyter
 versions, so a change in ``dl_notes`` re-runs it (mkdocs-jupyter's own cache would not notice)
 while an unchanged build executes nothing. A failing cell fails the build.
 
-Three repairs of mkdocs-jupyter's pages: figures get alt text in the notebook's language (the
+Four repairs of mkdocs-jupyter's pages: figures get alt text in the notebook's language (the
 page title and the heading above the figure) instead of nbconvert's "No description has been
 provided"; links to ``.md`` pages in Markdown cells are made into page URLs, as MkDocs does in
-pages; and headings get the ids of the table of contents (mkdocs-jupyter slugs headings to ASCII,
-so a Japanese heading had an empty id while the TOC linked to ``#_1``).
+pages; headings get the ids of the table of contents (mkdocs-jupyter slugs headings to ASCII,
+so a Japanese heading had an empty id while the TOC linked to ``#_1``); and the JupyterLab
+stylesheet that mkdocs-jupyter inlines into every notebook page (570 KB, the same on all of
+them) becomes one shared file, which a browser fetches once for all notebook pages.
 """
 
 from __future__ import annotations
@@ -165,7 +167,40 @@ def on_post_page(output, page, config):
     prefix = f"{lang}/" if page.url.startswith(f"{lang}/") else ""  # '' for the default language
     output = link_pages(output, page.file.src_uri, page.url, prefix)
     output = heading_ids(output, toc_ids(page.toc))
+    output = share_styles(output, page.url, Path(config.site_dir))
     return describe_figures(output, page.title)
+
+
+SHARED_STYLE_MIN = 20_000  # characters: only JupyterLab's theme CSS is this large
+INLINE_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+
+
+def share_styles(html: str, page_url: str, site_dir: Path) -> str:
+    """Large inline ``<style>`` blocks replaced by links to one file per distinct block.
+
+    The file is named by its content, so a changed stylesheet gets a new URL (no stale cache).
+    Its CSS refers to nothing by relative URL (only ``data:`` URLs), so it may move.
+
+    >>> import tempfile
+    >>> css = "p { color: red }" * 2000
+    >>> with tempfile.TemporaryDirectory() as site:
+    ...     out = share_styles(f"<style>{css}</style><style>small</style>", "en/notebooks/a/", Path(site))
+    ...     written = sorted(p.name for p in (Path(site) / "assets" / "stylesheets").iterdir())
+    >>> out.replace(written[0], "NAME")
+    '<link rel="stylesheet" href="../../../assets/stylesheets/NAME"><style>small</style>'
+    """
+    depth = page_url.count("/")
+
+    def replace(match: re.Match) -> str:
+        css = match.group(1)
+        if len(css) < SHARED_STYLE_MIN:
+            return match.group(0)
+        data = css.encode("utf-8")
+        name = f"assets/stylesheets/notebook-{hashlib.sha256(data).hexdigest()[:12]}.css"
+        write_if_changed(site_dir / name, data)
+        return f'<link rel="stylesheet" href="{"../" * depth}{name}">'
+
+    return INLINE_STYLE.sub(replace, html)
 
 
 def on_page_context(context, page, config, nav):
