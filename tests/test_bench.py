@@ -57,6 +57,8 @@ def test_recorded_ratios_and_verdicts_follow_from_the_round_times(report, net):
     assert ratios["course_vs_dl_notes"] == pytest.approx(vs_course)
     assert met["vs_pytorch"] == (vs_pytorch <= targets["vs_pytorch"])
     assert met["vs_course"] == (vs_course >= targets["vs_course"])
+    best = {impl: r["ms"] for impl, r in report["results"][net].items()}
+    assert ratios["best_rounds"]["dl_notes_vs_pytorch"] == pytest.approx(best["dl_notes"] / best["pytorch"])
     assert targets == bench.TARGETS[net]
 
 
