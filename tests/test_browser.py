@@ -289,3 +289,18 @@ def test_search_in_the_other_language_or_for_nothing_is_calm(browser, server, la
     page.close()
     assert visit.problems == []
     assert all(p.startswith("en/") == (lang == "en") for p in found), f"results from the other language: {found}"
+
+
+@pytest.mark.parametrize("width, scrolls", [(390, True), (1280, False)])
+def test_wide_figures_scroll_on_a_phone_and_fit_on_a_desktop(browser, server, width, scrolls):
+    """On a phone a multi-panel figure keeps a readable width and scrolls sideways; on a
+    desktop it fits the column, as every other figure does."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    load(page, server.base + "regularization/")
+    sizes = page.eval_on_selector_all(".dl-figure--wide", """fs => fs.map(f => ({
+        scroll: f.scrollWidth, client: f.clientWidth, img: f.querySelector('img').getBoundingClientRect().width}))""")
+    page.close()
+    assert sizes, "the page has no wide figure to check"
+    for size in sizes:
+        assert (size["scroll"] > size["client"]) == scrolls, size
+        assert size["img"] >= (600 if scrolls else 0), size

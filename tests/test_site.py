@@ -19,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 sys.path.insert(0, str(ROOT / "scripts" / "site_hooks"))
-from macros import fmt  # noqa: E402
+from macros import WIDE, display_width, fmt  # noqa: E402
 
 
 def page(site: Path, path: str) -> str:
@@ -173,6 +173,18 @@ def test_notebook_pages_share_one_jupyter_stylesheet(site):
         assert target.is_file() and target.stat().st_size > 100_000, target
         linked.add(target)
     assert len(linked) == 1
+
+
+def test_wide_figures_are_marked_to_scroll_on_phones(site):
+    """Every generated figure wider than WIDE pixels, and only those, gets the scrolling class."""
+    figure = re.compile(r'<figure class="dl-figure( dl-figure--wide)?">\s*<img[^>]*src="([^"]+)"', re.S)
+    seen = {True: 0, False: 0}
+    for html_file in site.glob("**/index.html"):
+        for wide, src in figure.findall(html_file.read_text(encoding="utf-8")):
+            image = (html_file.parent / src).resolve()
+            assert bool(wide) == (display_width(image) > WIDE), (html_file, src)
+            seen[bool(wide)] += 1
+    assert seen[True] and seen[False], seen
 
 
 def test_api_reference_is_localised_and_enriched(site):

@@ -9,6 +9,7 @@ The docstring in the source stays as it is.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 from pathlib import Path
@@ -22,6 +23,14 @@ TITLES = {"ja": "実測（サイトのビルド時に計算）", "en": "Measured
 NOTES = Path(__file__).resolve().parents[2] / "docs" / "assets" / "generated" / "api_notes.json"
 
 
+def _figure_html():
+    """macros.figure_html, loaded by path: griffe loads this extension without the hooks' folder on sys.path."""
+    spec = importlib.util.spec_from_file_location("dl_notes_site_macros", Path(__file__).with_name("macros.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.figure_html
+
+
 class ResultsExtension(griffe.Extension):
     def __init__(self, notes: str | None = None) -> None:
         super().__init__()
@@ -32,6 +41,7 @@ class ResultsExtension(griffe.Extension):
         if not self.notes_path.is_file():
             raise FileNotFoundError(f"{self.notes_path} is missing: the experiments hook writes it before griffe runs")
         notes = json.loads(self.notes_path.read_text(encoding="utf-8")).get(lang, {})
+        figure_html = _figure_html()
         for path, note in notes.items():
             if not path.startswith(pkg.path + "."):
                 continue
@@ -40,5 +50,5 @@ class ResultsExtension(griffe.Extension):
                 raise ValueError(f"api_notes: {path} has no docstring to extend")
             text = note["text"]
             if note.get("figure"):
-                text += f'\n\n<figure class="dl-figure" markdown="span">![{note["alt"]}]({note["figure"]})</figure>'
+                text += "\n\n" + figure_html(note["figure"], note["alt"])
             obj.docstring.parsed.append(griffe.DocstringSectionAdmonition(kind="info", text=text, title=TITLES[lang]))

@@ -17,6 +17,7 @@ import html
 import importlib.util
 import json
 import math
+import re
 from pathlib import Path
 
 from dl_notes.experiments._figures import figure_filename
@@ -72,12 +73,44 @@ def define_env(env):
         meta = runs[experiment]
         src = f"/assets/generated/{lang}/{figure_filename(experiment, name)}"
         provenance = PROVENANCE[lang].format(name=experiment, **{k: meta[k] for k in ("seed", "seconds", "command")})
-        return (
-            f'<figure class="dl-figure" markdown="span">\n'
-            f"  ![{html.escape(alt)}]({src}){{ loading=lazy }}\n"
-            f"  <figcaption>{html.escape(caption)}<br><small class=\"dl-provenance\">{provenance}</small></figcaption>\n"
-            f"</figure>\n"
-        )
+        caption_html = f'{html.escape(caption)}<br><small class="dl-provenance">{provenance}</small>'
+        return figure_html(src, alt, caption_html)
+
+
+def figure_html(src: str, alt: str, caption_html: str = "") -> str:
+    """The ``<figure>`` of a generated image (``src`` from the site root), marked wide if it is.
+
+    Also used by ``griffe_results.py`` for the figures of the API reference.
+    """
+    wide = display_width(ROOT / "docs" / src.lstrip("/")) > WIDE
+    caption = f"  <figcaption>{caption_html}</figcaption>\n" if caption_html else ""
+    return (f'<figure class="dl-figure{" dl-figure--wide" if wide else ""}" markdown="span">\n'
+            f"  ![{html.escape(alt)}]({src}){{ loading=lazy }}\n{caption}</figure>\n")
+
+
+# Figures wider than this (CSS pixels) are multi-panel: on a phone they keep a readable size and
+# scroll sideways, like wide tables, instead of shrinking to the screen (stylesheets/extra.css).
+WIDE = 800
+
+
+def display_width(path: Path) -> float:
+    """The width in CSS pixels a browser gives an SVG (from its ``pt`` width) or a PNG (its pixels).
+
+    >>> import tempfile, struct
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     svg, png = Path(tmp) / "a.svg", Path(tmp) / "a.png"
+    ...     _ = svg.write_text('<svg xmlns:xlink="x" width="460.8pt" height="345.6pt">')
+    ...     _ = png.write_bytes(b"\\x89PNG\\r\\n\\x1a\\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">II", 704, 528))
+    ...     display_width(svg), display_width(png)
+    (614.4, 704)
+    """
+    head = path.read_bytes()[:4096]
+    if path.suffix == ".png":
+        return int.from_bytes(head[16:20], "big")                      # IHDR width
+    match = re.search(rb'<svg[^>]*?\swidth="([0-9.]+)pt"', head)
+    if not match:
+        raise ValueError(f"{path}: no width in pt on the <svg> element")
+    return round(float(match.group(1)) * 4 / 3, 1)                     # 72 pt = 96 px
 
 
 def _load_bench_script():
