@@ -304,3 +304,17 @@ def test_wide_figures_scroll_on_a_phone_and_fit_on_a_desktop(browser, server, wi
     for size in sizes:
         assert (size["scroll"] > size["client"]) == scrolls, size
         assert size["img"] >= (600 if scrolls else 0), size
+
+
+@pytest.mark.parametrize("lang, query", [("ja", "重み減衰"), ("en", "weight decay")])
+def test_math_in_search_results_is_typeset(browser, server, lang, query):
+    """The snippets quote formulas (the L2 update rule): they are rendered, not left as TeX."""
+    page = browser.new_page()
+    visit = Visit(page, server.base)
+    load(page, server.base + ("" if lang == "ja" else "en/"))
+    search(page, query)
+    page.wait_for_function("() => document.querySelector('.md-search-result__list mjx-container')", timeout=5_000)
+    text = page.inner_text(".md-search-result__list")
+    page.close()
+    assert "\\(" not in text and "\\[" not in text and "\\frac" not in text, text[:500]
+    assert visit.problems == []
