@@ -169,3 +169,16 @@ def test_a_result_computed_while_the_sources_changed_is_not_cached(cache_dir, mo
     outcome = ensure(NAME, tiny=True)
     assert outcome.ran and "sources changed" in outcome.reason
     assert not any(cache_dir.rglob("*.json"))
+
+
+@pytest.mark.parametrize("name", names())
+def test_figures_from_the_cache_are_the_figures_of_the_run(name, cache_dir):
+    """The cache gives dicts back with sorted keys; a figure must not depend on dict order, so
+    drawing from a fresh result and from its cached copy gives the same bytes (TINY configs)."""
+    from dl_notes.experiments._figures import figure_bytes
+
+    fresh, cached = ensure(name, tiny=True), ensure(name, tiny=True)
+    assert fresh.ran and not cached.ran
+    for figure, plot in get(name).FIGURES.items():
+        suffix = ".png" if figure.endswith(".png") else ".svg"
+        assert figure_bytes(plot(fresh.result, "en"), suffix) == figure_bytes(plot(cached.result, "en"), suffix), figure

@@ -77,14 +77,3 @@ def test_figures_are_labelled_in_their_language(tiny, lang, word):
     for plot in exp.FIGURES.values():
         figure = plot(tiny, lang)
         assert any(word in ax.get_xlabel() for ax in figure.axes)
-
-
-def test_figures_do_not_depend_on_dict_order(tmp_path, monkeypatch):
-    from dl_notes.experiments import ensure
-    from dl_notes.experiments._figures import figure_bytes
-
-    monkeypatch.setenv("DL_NOTES_CACHE", str(tmp_path))
-    fresh, cached = ensure("framework_regularization", tiny=True), ensure("framework_regularization", tiny=True)
-    assert fresh.ran and not cached.ran
-    for plot in exp.FIGURES.values():
-        assert figure_bytes(plot(fresh.result, "en"), ".svg") == figure_bytes(plot(cached.result, "en"), ".svg")

@@ -85,14 +85,3 @@ def test_figures_are_labelled_in_their_language(tiny, lang, word):
     for plot in exp.FIGURES.values():
         figure = plot(tiny, lang)
         assert any(word in ax.get_xlabel() for ax in figure.axes)
-
-
-def test_figures_do_not_depend_on_dict_order(tmp_path, monkeypatch):
-    from dl_notes.experiments import ensure
-    from dl_notes.experiments._figures import figure_bytes
-
-    monkeypatch.setenv("DL_NOTES_CACHE", str(tmp_path))
-    fresh, cached = ensure("init_grid", tiny=True), ensure("init_grid", tiny=True)
-    assert fresh.ran and not cached.ran
-    assert figure_bytes(exp.plot_batchnorm(fresh.result, "en"), ".svg") == figure_bytes(
-        exp.plot_batchnorm(cached.result, "en"), ".svg")

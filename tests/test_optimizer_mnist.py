@@ -74,14 +74,3 @@ def test_the_notebooks_variant_runs(tmp_path, monkeypatch):
     monkeypatch.setenv("DL_NOTES_CACHE", str(tmp_path))
     config = replace(exp.TINY, optimizers=(("adam", "Adam"),), dropout=(0.0,), sweep_lrs=(0.1,))
     assert set(load("optimizer_mnist", config).values["final_test_acc"]) == {"adam"}
-
-
-def test_figures_do_not_depend_on_dict_order(tmp_path, monkeypatch):
-    from dl_notes.experiments import ensure
-    from dl_notes.experiments._figures import figure_bytes
-
-    monkeypatch.setenv("DL_NOTES_CACHE", str(tmp_path))
-    fresh, cached = ensure("optimizer_mnist", tiny=True), ensure("optimizer_mnist", tiny=True)
-    assert fresh.ran and not cached.ran
-    for plot in exp.FIGURES.values():
-        assert figure_bytes(plot(fresh.result, "en"), ".svg") == figure_bytes(plot(cached.result, "en"), ".svg")
