@@ -34,6 +34,15 @@ def _normalize_backward(dxn: np.ndarray, xn: np.ndarray, std: np.ndarray, axes: 
     return dx
 
 
+def _learnable(gamma: np.ndarray, beta: np.ndarray, ndim: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """γ and β, checked (floating arrays of one shape with ``ndim`` axes) and kept, not copied:
+    a network's ``params`` holds the same arrays."""
+    gamma, beta = parameter("gamma", gamma, ndim), parameter("beta", beta, ndim)
+    if beta.shape != gamma.shape:
+        raise ValueError(f"beta must have the shape of gamma {gamma.shape}, got {beta.shape}")
+    return gamma, beta
+
+
 class BatchNormalization:
     r"""Batch normalisation: standardise each feature over the batch, then scale and shift.
 
@@ -108,19 +117,13 @@ class BatchNormalization:
     def __init__(self, gamma: np.ndarray, beta: np.ndarray, momentum: float = 0.9,
                  running_mean: np.ndarray | None = None, running_var: np.ndarray | None = None,
                  eps: float = 1e-6) -> None:
-        self.gamma = parameter("gamma", gamma, 1)
-        self.beta = parameter("beta", beta, 1)
-        if beta.shape != gamma.shape:
-            raise ValueError(f"beta must have the shape of gamma {gamma.shape}, got {beta.shape}")
+        self.gamma, self.beta = _learnable(gamma, beta)
         self.momentum = fraction("momentum", momentum)
         self.eps = positive("eps", eps)
         self.running_mean = np.zeros_like(gamma) if running_mean is None else running_mean
         self.running_var = np.ones_like(gamma) if running_var is None else running_var
-        self.xn: np.ndarray | None = None
-        self.std: np.ndarray | None = None
         self.train_flg = True
-        self.dgamma: np.ndarray | None = None
-        self.dbeta: np.ndarray | None = None
+        self.xn = self.std = self.dgamma = self.dbeta = None  # filled by forward and backward
 
     def _layout(self, x: np.ndarray) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """The axes to average over and the shape that broadcasts gamma against ``x``."""
@@ -200,15 +203,9 @@ class LayerNorm:
     """
 
     def __init__(self, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5) -> None:
-        self.gamma = parameter("gamma", gamma, np.ndim(gamma))
-        self.beta = parameter("beta", beta, np.ndim(beta))
-        if beta.shape != gamma.shape:
-            raise ValueError(f"beta must have the shape of gamma {gamma.shape}, got {beta.shape}")
+        self.gamma, self.beta = _learnable(gamma, beta, ndim=np.ndim(gamma))  # the normalised axes' shape
         self.eps = positive("eps", eps)
-        self.xn: np.ndarray | None = None
-        self.std: np.ndarray | None = None
-        self.dgamma: np.ndarray | None = None
-        self.dbeta: np.ndarray | None = None
+        self.xn = self.std = self.dgamma = self.dbeta = None  # filled by forward and backward
 
     def _axes(self, x: np.ndarray) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """(normalised axes, batch axes) of ``x``."""
@@ -285,15 +282,9 @@ class InstanceNorm:
     """
 
     def __init__(self, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5) -> None:
-        self.gamma = parameter("gamma", gamma, 1)
-        self.beta = parameter("beta", beta, 1)
-        if beta.shape != gamma.shape:
-            raise ValueError(f"beta must have the shape of gamma {gamma.shape}, got {beta.shape}")
+        self.gamma, self.beta = _learnable(gamma, beta)
         self.eps = positive("eps", eps)
-        self.xn: np.ndarray | None = None
-        self.std: np.ndarray | None = None
-        self.dgamma: np.ndarray | None = None
-        self.dbeta: np.ndarray | None = None
+        self.xn = self.std = self.dgamma = self.dbeta = None  # filled by forward and backward
 
     def _shape(self, x: np.ndarray) -> tuple[int, ...]:
         """The shape that broadcasts gamma against ``x`` (after checking ``x``)."""
