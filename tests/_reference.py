@@ -1,14 +1,14 @@
 """Recorded PyTorch reference values, and the live variant when torch is importable.
 
-``tests/references/<topic>.npz`` is written by ``scripts/record_references.py`` from
-``scripts/references/<topic>.py`` (``record() -> dict[str, np.ndarray]``). Tests compare against
+``tests/references/<topic>.npz`` is written by ``python -m dl_notes_references`` from
+``scripts/dl_notes_references/<topic>.py`` (``record() -> dict[str, np.ndarray]``). Tests compare against
 the recorded arrays, so they need no PyTorch; where torch is installed, ``reference(topic,
 "live")`` re-runs the same ``record()`` and the same tests compare against fresh values.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -18,7 +18,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORDED = ROOT / "tests" / "references"
-SCRIPTS = ROOT / "scripts" / "references"
 
 # Parametrise a fixture over these to run a test on the recorded and on the live values.
 SOURCES = ("recorded", "live")
@@ -36,12 +35,8 @@ def torch_or_skip() -> ModuleType:
 
 
 def recorder(topic: str) -> ModuleType:
-    """``scripts/references/<topic>.py`` as a module (its settings are importable without torch)."""
-    path = SCRIPTS / f"{topic}.py"
-    spec = importlib.util.spec_from_file_location(f"references_{topic}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The recorder ``dl_notes_references.<topic>`` (its settings are importable without torch)."""
+    return importlib.import_module(f"dl_notes_references.{topic}")
 
 
 @cache

@@ -264,7 +264,7 @@ def search(page, query: str) -> list[str]:
 
 
 # Queries that mix scripts (バッチ正規化, 重み減衰) are found because the search separator also
-# cuts where the script changes (scripts/site_hooks/search.py); Material alone kept each one as
+# cuts where the script changes (scripts/dl_notes_site/search.py); Material alone kept each one as
 # a single term that prefixes no indexed word, and answered "no results".
 @pytest.mark.parametrize("lang, query, expected", [
     (lang, q, e) for lang, cases in SEARCHES.items() for q, e in cases

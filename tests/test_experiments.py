@@ -11,15 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dl_notes.experiments import Result, ensure, get, names
-from dl_notes.experiments._cache import (
-    Cache,
-    cache_key,
-    key_inputs,
-    source_closure,
-)
-from dl_notes._files import write_if_changed
+from dl_notes.experiments import ContractError, Result, ensure, get, names, run_many
+from dl_notes.experiments import _cache
+from dl_notes.experiments._cache import Cache, cache_key, key_inputs, source_closure
 from dl_notes.experiments._figures import render
+from dl_notes.experiments._registry import check_contract
+from dl_notes._files import write_if_changed
 
 NAME = "optimizer_trajectories"
 PACKAGE = Path(__file__).resolve().parents[1] / "dl_notes"
@@ -35,13 +32,48 @@ def cache_dir(tmp_path, monkeypatch):
     return tmp_path / "experiments"
 
 
-def test_every_experiment_follows_the_contract():
-    for name in names():
-        module = get(name)
-        assert set(module.TITLE) == {"ja", "en"}, name
-        assert dataclasses.is_dataclass(module.Config) and module.Config.__dataclass_params__.frozen, name
-        assert hasattr(module.DEFAULT, "seed"), name
-        assert module.FIGURES, name
+def _broken(what: str):
+    """A copy of a real experiment module with one part of the contract broken."""
+    import types
+
+    real = get(NAME)
+    module = types.ModuleType("dl_notes.experiments.broken")
+    module.__dict__.update({k: getattr(real, k) for k in ("TITLE", "Config", "DEFAULT", "TINY", "run", "FIGURES")})
+    if what == "no TINY":
+        del module.TINY
+    elif what == "one title":
+        module.TITLE = {"en": "only English"}
+    elif what == "mutable config":
+        @dataclasses.dataclass
+        class Config:
+            seed: int = 0
+        module.Config, module.DEFAULT, module.TINY = Config, Config(), Config()
+    elif what == "no seed":
+        @dataclasses.dataclass(frozen=True)
+        class Config:
+            n: int = 1
+        module.Config, module.DEFAULT, module.TINY = Config, Config(), Config()
+    elif what == "DEFAULT not a Config":
+        module.DEFAULT = {"seed": 0}
+    elif what == "no figures":
+        module.FIGURES = {}
+    elif what == "run not callable":
+        module.run = None
+    return module
+
+
+@pytest.mark.parametrize("what", ["no TINY", "one title", "mutable config", "no seed", "DEFAULT not a Config",
+                                  "no figures", "run not callable"])
+def test_the_registry_rejects_an_experiment_that_breaks_the_contract(what):
+    check_contract(_broken("none"))  # the unbroken copy passes
+    with pytest.raises(ContractError, match="dl_notes.experiments.broken"):
+        check_contract(_broken(what))
+
+
+def test_get_checks_the_contract(monkeypatch):
+    monkeypatch.delattr(get(NAME), "FIGURES")
+    with pytest.raises(ContractError, match="lacks FIGURES"):
+        get(NAME)
 
 
 def test_cli_lists_experiments():
@@ -85,7 +117,8 @@ def test_force_runs_again(cache_dir):
     assert ensure(NAME, tiny=True, force=True).ran
 
 
-@pytest.mark.parametrize("damage", ["truncate npz", "garbage json", "delete json", "edit values"])
+@pytest.mark.parametrize("damage", ["truncate npz", "garbage json", "delete json", "edit values", "edit a number",
+                                    "another key"])
 def test_a_damaged_entry_is_reported_and_recomputed(cache_dir, damage):
     good = ensure(NAME, tiny=True).result
     meta_path, arrays_path = Cache().paths(NAME, good.meta["key"])
@@ -95,9 +128,17 @@ def test_a_damaged_entry_is_reported_and_recomputed(cache_dir, damage):
         meta_path.write_text("{not json")
     elif damage == "delete json":
         meta_path.unlink()
-    else:  # a valid JSON whose checksum no longer matches the arrays
+    elif damage == "edit values":  # a valid JSON whose checksum no longer matches the arrays
         record = json.loads(meta_path.read_text())
         record["arrays_sha256"] = "0" * 64
+        meta_path.write_text(json.dumps(record))
+    elif damage == "edit a number":  # a valid JSON, arrays intact, one value changed by hand
+        record = json.loads(meta_path.read_text())
+        record["values"]["steps"] = record["values"]["steps"] + 1
+        meta_path.write_text(json.dumps(record))
+    else:  # a sound entry copied under another key
+        record = json.loads(meta_path.read_text())
+        record["meta"]["key"] = "0" * 20
         meta_path.write_text(json.dumps(record))
     again = ensure(NAME, tiny=True)
     assert again.ran and again.reason.startswith("corrupt cache entry")
@@ -122,6 +163,20 @@ def test_key_changes_with_config_and_with_any_source_byte():
     edited = json.loads(json.dumps(inputs))
     edited["sources"]["dl_notes/optim.py"] = "0" * 64
     assert cache_key(edited) != cache_key(inputs)
+
+
+def test_key_changes_with_the_embedded_data(tmp_path, monkeypatch):
+    """A result computed on other data must not be served: the data files' checksums are in the key."""
+    module = get(NAME)
+    data = tmp_path / "dl_notes" / "data"
+    data.mkdir(parents=True)
+    (data / "digits.bin").write_bytes(b"one")
+    monkeypatch.setattr(_cache, "PACKAGE_DIR", tmp_path / "dl_notes")
+    monkeypatch.setattr(_cache, "DATA_DIR", data)
+    monkeypatch.setattr(_cache, "source_closure", lambda path: [])
+    before = cache_key(key_inputs(NAME, module, module.DEFAULT))
+    (data / "digits.bin").write_bytes(b"two")
+    assert cache_key(key_inputs(NAME, module, module.DEFAULT)) != before
 
 
 def test_source_closure_follows_relative_and_absolute_imports(tmp_path, monkeypatch):
@@ -162,10 +217,8 @@ def test_figures_are_deterministic_and_drawn_only_when_stale(cache_dir, tmp_path
 
 
 def test_a_result_computed_while_the_sources_changed_is_not_cached(cache_dir, monkeypatch):
-    import dl_notes.experiments as experiments
-
     keys = iter(["before", "after"])
-    monkeypatch.setattr(experiments, "cache_key", lambda inputs: next(keys))
+    monkeypatch.setattr(_cache, "cache_key", lambda inputs: next(keys))
     outcome = ensure(NAME, tiny=True)
     assert outcome.ran and "sources changed" in outcome.reason
     assert not any(cache_dir.rglob("*.json"))
@@ -182,3 +235,61 @@ def test_figures_from_the_cache_are_the_figures_of_the_run(name, cache_dir):
     for figure, plot in get(name).FIGURES.items():
         suffix = ".png" if figure.endswith(".png") else ".svg"
         assert figure_bytes(plot(fresh.result, "en"), suffix) == figure_bytes(plot(cached.result, "en"), suffix), figure
+
+
+def test_parallel_and_serial_runs_give_the_same_bytes(tmp_path, monkeypatch):
+    """Experiments in worker processes give the values and figure files of a run one by one."""
+    selected = [NAME, "norm_geometry"]
+    produced = {}
+    for jobs in (1, 2):
+        monkeypatch.setenv("DL_NOTES_CACHE", str(tmp_path / f"cache{jobs}"))
+        figures = tmp_path / f"figures{jobs}"
+        outcomes = run_many(selected, tiny=True, jobs=jobs, figures=figures, out=None)
+        assert all(o.ran and o.drawn for o in outcomes), outcomes
+        files = {p.relative_to(figures).as_posix(): p.read_bytes() for p in figures.glob("*/*") if p.is_file()}
+        produced[jobs] = ([o.result.values for o in outcomes], files)
+    assert produced[1][0] == produced[2][0]
+    assert produced[1][1].keys() == produced[2][1].keys() and len(produced[1][1]) >= 4
+    for path, data in produced[1][1].items():
+        assert produced[2][1][path] == data, path
+
+
+def test_a_second_run_many_draws_nothing_and_runs_nothing(cache_dir, tmp_path):
+    run_many([NAME], tiny=True, figures=tmp_path, out=None)
+    again = run_many([NAME], tiny=True, jobs=2, figures=tmp_path, out=None)
+    assert not again[0].ran and again[0].drawn == []
+
+
+def test_prune_deletes_only_figures_no_experiment_draws(tmp_path):
+    from dl_notes.experiments import figure_paths, prune
+
+    expected = set(figure_paths(get(NAME), NAME))
+    for relative in expected | {"en/old-figure.svg", "ja/old-figure.png"}:
+        write_if_changed(tmp_path / relative, b"x")
+    assert sorted(prune(tmp_path, expected)) == ["en/old-figure.svg", "ja/old-figure.png"]
+    assert {p.relative_to(tmp_path).as_posix() for p in tmp_path.glob("*/*")} == expected
+
+
+def test_cli_checks_the_figures_folder_before_any_work(cache_dir, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    done = cli("run", NAME, "--tiny", "--figures", str(blocker / "figures"))
+    assert done.returncode == 2
+    assert "--figures" in done.stderr and "cannot write" in done.stderr and "Traceback" not in done.stderr
+    assert not cache_dir.exists()  # nothing ran
+
+
+def test_cli_reports_a_bad_data_source_without_a_traceback():
+    import os
+
+    done = subprocess.run([sys.executable, "-m", "dl_notes.experiments", "list"], capture_output=True, text=True,
+                          env={**os.environ, "DL_NOTES_MNIST": "foo"})
+    assert done.returncode == 2
+    assert "DL_NOTES_MNIST" in done.stderr and "foo" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_cli_names_the_extra_to_install_for_a_missing_package():
+    from dl_notes.experiments.__main__ import problems
+
+    (problem,) = problems(None, ("no_such_package_for_dl_notes",))
+    assert "no_such_package_for_dl_notes" in problem and ".[experiments]" in problem

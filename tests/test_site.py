@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -18,8 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-sys.path.insert(0, str(ROOT / "scripts" / "site_hooks"))
-from macros import WIDE, display_width, fmt  # noqa: E402
+from dl_notes_site.macros import WIDE, display_width, fmt
 
 
 def page(site: Path, path: str) -> str:

@@ -4,8 +4,13 @@ A result is stored under a key that hashes everything it depends on: the experim
 configuration, the source of the experiment module and of every ``dl_notes`` module it imports
 (transitively), the checksums of the files in ``dl_notes/data``, and the Python and NumPy
 versions. Nothing depends on timestamps, so a fresh clone with the same code hits the same key.
-An entry is a ``<key>.npz`` (arrays) and a ``<key>.json`` (values, metadata and the SHA-256 of the
-``.npz``); a missing, truncated or altered entry is reported and recomputed.
+An entry is a ``<key>.npz`` (arrays) and a ``<key>.json`` (values, metadata, and the SHA-256 of
+the ``.npz`` and of the values and metadata); a missing, truncated or altered entry is reported
+and recomputed.
+
+The same two rules serve the whole site pipeline (the MkDocs plugins in ``dl_notes_site`` too):
+`cache_root` is where anything computed is cached, and `fingerprint` is how a set of source
+files is hashed.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ from __future__ import annotations
 import ast
 import dataclasses
 import json
+import io
 import os
 import platform
-import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -36,16 +42,42 @@ class CorruptEntry(Exception):
     """A cache entry that cannot be trusted."""
 
 
-def default_dir() -> Path:
-    """Where results are cached: ``$DL_NOTES_CACHE``, else ``.cache/`` of the source checkout,
-    else the user cache directory."""
+def cache_root() -> Path:
+    """Where computed things are cached (experiment results, executed notebooks): ``$DL_NOTES_CACHE``,
+    else ``.cache/`` of the source checkout, else the user cache directory."""
     if env := os.environ.get("DL_NOTES_CACHE"):
-        return Path(env) / "experiments"
+        return Path(env)
     checkout = PACKAGE_DIR.parent
     if (checkout / "pyproject.toml").is_file():
-        return checkout / ".cache" / "experiments"
+        return checkout / ".cache"
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "dl_notes" / "experiments"
+    return Path(base) / "dl_notes"
+
+
+def default_dir() -> Path:
+    """Where experiment results are cached: ``cache_root() / "experiments"``."""
+    return cache_root() / "experiments"
+
+
+def package_files() -> list[Path]:
+    """Every file of the ``dl_notes`` package (sources and data), sorted."""
+    return sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def file_digests(files: Iterable[Path]) -> dict[str, str]:
+    """``{path relative to the checkout: SHA-256 of its bytes}`` for ``files``."""
+    root = PACKAGE_DIR.parent
+    return {p.resolve().relative_to(root).as_posix(): sha256_bytes(p.read_bytes()) for p in sorted(files)}
+
+
+def fingerprint(files: Iterable[Path] | None = None) -> str:
+    """One hash of ``files`` (their paths and bytes); of the whole package when ``files`` is None.
+
+    >>> fingerprint() == fingerprint(package_files()) and len(fingerprint())
+    20
+    """
+    digests = file_digests(package_files() if files is None else files)
+    return sha256_bytes(json.dumps(digests, sort_keys=True).encode())[:20]
 
 
 def dl_notes_imports(path: Path) -> set[Path]:
@@ -95,28 +127,21 @@ def source_closure(path: Path) -> list[Path]:
     return sorted(seen)
 
 
-def data_checksums() -> dict[str, str]:
+def data_files() -> list[Path]:
+    """The files of ``dl_notes/data`` (the embedded data sets), sorted."""
     if not DATA_DIR.is_dir():
-        return {}
-    return {
-        p.relative_to(DATA_DIR).as_posix(): sha256_bytes(p.read_bytes())
-        for p in sorted(DATA_DIR.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts
-    }
+        return []
+    return sorted(p for p in DATA_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
 def key_inputs(name: str, module: ModuleType, config: Any) -> dict[str, Any]:
     """Everything the result of ``module.run(config)`` depends on, as a JSON-able dict."""
-    root = PACKAGE_DIR.parent
     return {
         "format": FORMAT,
         "experiment": name,
         "config": dataclasses.asdict(config),
-        "sources": {
-            p.relative_to(root).as_posix(): sha256_bytes(p.read_bytes())
-            for p in source_closure(Path(module.__file__))
-        },
-        "data": data_checksums(),
+        "sources": file_digests(source_closure(Path(module.__file__))),
+        "data": file_digests(data_files()),
         "python": platform.python_version(),
         "numpy": np.__version__,
     }
@@ -146,6 +171,10 @@ class Cache:
             payload = arrays_path.read_bytes()
             if record.get("format") != FORMAT or record.get("arrays_sha256") != sha256_bytes(payload):
                 raise CorruptEntry("checksum or format mismatch")
+            if record.get("record_sha256") != _record_digest(record["values"], record["meta"]):
+                raise CorruptEntry("the values or metadata were edited (their checksum does not match)")
+            if record["meta"].get("key") != key:
+                raise CorruptEntry(f"the entry says it is for key {record['meta'].get('key')!r}, not {key!r}")
             with np.load(arrays_path, allow_pickle=False) as npz:
                 arrays = {k: npz[k] for k in npz.files}
             return Result(arrays=arrays, values=record["values"], meta=record["meta"])
@@ -157,15 +186,22 @@ class Cache:
     def store(self, name: str, key: str, result: Result) -> None:
         meta_path, arrays_path = self.paths(name, key)
         meta_path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=meta_path.parent, suffix=".npz", delete=False) as tmp:
-            np.savez_compressed(tmp, **result.arrays)
-        payload = Path(tmp.name).read_bytes()
-        record = {"format": FORMAT, "arrays_sha256": sha256_bytes(payload), "values": result.values, "meta": result.meta}
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **result.arrays)
+        payload = buffer.getvalue()
+        record = {"format": FORMAT, "arrays_sha256": sha256_bytes(payload),
+                  "record_sha256": _record_digest(result.values, result.meta),
+                  "values": result.values, "meta": result.meta}
         # The .npz first, then the .json that vouches for it: a crash in between leaves an
         # entry whose checksum does not match, which load() rejects.
-        os.replace(tmp.name, arrays_path)
+        atomic_write(arrays_path, payload)
         atomic_write(meta_path, json.dumps(record, sort_keys=True, ensure_ascii=False, indent=1).encode())
 
     def discard(self, name: str, key: str) -> None:
         for path in self.paths(name, key):
             path.unlink(missing_ok=True)
+
+
+def _record_digest(values: dict, meta: dict) -> str:
+    """SHA-256 of the values and metadata as stored (sorted keys): an edit to either shows."""
+    return sha256_bytes(json.dumps({"values": values, "meta": meta}, sort_keys=True, ensure_ascii=False).encode())

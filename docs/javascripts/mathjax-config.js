@@ -1,4 +1,4 @@
-// MathJax 3 configuration; MathJax itself is served from /assets/mathjax/ (scripts/site_hooks/math_assets.py).
+// MathJax 3 configuration; MathJax itself is served from /assets/mathjax/ (the dl_notes/math plugin, scripts/dl_notes_site/math_assets.py).
 // It renders arithmatex output on the pages and in docstrings, and the Markdown cells of the
 // notebooks, and leaves all other text alone. Instant navigation is off (mkdocs-static-i18n),
 // so MathJax's own typesetting at start-up covers every page view; search results, which

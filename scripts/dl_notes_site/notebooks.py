@@ -1,11 +1,13 @@
-"""MkDocs hook: turn the jupytext notebooks into executed ``.ipynb`` pages, cached.
+"""MkDocs plugin ``dl_notes/notebooks``: turn the jupytext notebooks into executed ``.ipynb`` pages, cached.
 
 Each ``docs/notebooks/<name>.<lang>.py`` (percent format) is executed with a Jupyter kernel and
 written next to it as ``<name>.<lang>.ipynb`` (gitignored), which mkdocs-jupyter renders
 (``execute: false``) and offers for download. The executed notebook is cached under
-``.cache/notebooks/`` by a key over the notebook's text, every ``dl_notes`` source and the
-versions, so a change in ``dl_notes`` re-runs it (mkdocs-jupyter's own cache would not notice)
-while an unchanged build executes nothing. A failing cell fails the build.
+``<cache_root>/notebooks/`` by a key over the notebook's text, the `fingerprint` of ``dl_notes``
+and of this package, and the versions, so a change in ``dl_notes`` re-runs it (mkdocs-jupyter's
+own cache would not notice) while an unchanged build executes nothing. Notebooks that must run
+run in parallel (each kernel is a process of its own); a cached file that is not a valid
+notebook (a killed write, a truncated copy) is executed again. A failing cell fails the build.
 
 Four repairs of mkdocs-jupyter's pages: figures get alt text in the notebook's language (the
 page title and the heading above the figure) instead of nbconvert's "No description has been
@@ -20,39 +22,49 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import platform
 import posixpath
 import re
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import jupytext
 import nbformat
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import BasePlugin, event_priority
 
-import dl_notes
-import japanese_text
-from japanese_text import join_japanese_lines
 from dl_notes._files import write_if_changed
+from dl_notes.experiments import cache_root, fingerprint
+from dl_notes_site import japanese_text
+from dl_notes_site.japanese_text import join_japanese_lines
 
-log = logging.getLogger("mkdocs.hooks.notebooks")
-PACKAGE = Path(dl_notes.__file__).resolve().parent
-CACHE = PACKAGE.parent / ".cache" / "notebooks"
+log = logging.getLogger("mkdocs.plugins.dl_notes.notebooks")
 TIMEOUT = 600  # seconds per cell
 
 
-def notebook_key(source: Path) -> str:
-    """Hash of the notebook, every dl_notes file, the code that prepares notebooks, and versions."""
+def notebook_key(source: Path, package: str) -> str:
+    """Hash of the notebook, the package's fingerprint, the code that prepares notebooks, and versions."""
     digest = hashlib.sha256(source.read_bytes())
-    for hook in (Path(__file__), Path(japanese_text.__file__)):
-        digest.update(hook.read_bytes())
-    for path in sorted(PACKAGE.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(PACKAGE).as_posix().encode())
-            digest.update(path.read_bytes())
+    digest.update(package.encode())
+    for code in (Path(__file__), Path(japanese_text.__file__)):
+        digest.update(code.read_bytes())
     digest.update(f"{platform.python_version()} {jupytext.__version__}".encode())
     return digest.hexdigest()[:20]
+
+
+def is_notebook(data: bytes) -> bool:
+    """True if ``data`` is a complete, valid notebook (a truncated or garbled file is not).
+
+    >>> is_notebook(nbformat.writes(nbformat.v4.new_notebook()).encode()), is_notebook(b'{"cells": [')
+    (True, False)
+    """
+    try:
+        nbformat.validate(nbformat.reads(data.decode("utf-8"), as_version=4))
+    except Exception:  # JSON, Unicode or schema errors alike: the file cannot be used
+        return False
+    return True
 
 
 def execute(source: Path) -> bytes:
@@ -72,17 +84,33 @@ def execute(source: Path) -> bytes:
     return nbformat.writes(notebook).encode()
 
 
+def _execute_into(source: Path, cached: Path) -> float:
+    start = time.perf_counter()
+    write_if_changed(cached, execute(source))
+    return time.perf_counter() - start
+
+
+def cache_dir() -> Path:
+    """Where executed notebooks are cached: beside the experiment results, under `cache_root`."""
+    return cache_root() / "notebooks"
+
+
 @event_priority(50)
 def on_pre_build(config):
-    for source in sorted((Path(config.docs_dir) / "notebooks").glob("*.py")):
-        cached = CACHE / f"{source.stem}-{notebook_key(source)}.ipynb"
-        if not cached.is_file():
-            start = time.perf_counter()
-            data = execute(source)
-            CACHE.mkdir(parents=True, exist_ok=True)
-            write_if_changed(cached, data)
-            log.info("notebook %s executed in %.1f s", source.name, time.perf_counter() - start)
-        write_if_changed(source.with_suffix(".ipynb"), cached.read_bytes())
+    cache = cache_dir()
+    package = fingerprint()
+    sources = sorted((Path(config.docs_dir) / "notebooks").glob("*.py"))
+    cached = {source: cache / f"{source.stem}-{notebook_key(source, package)}.ipynb" for source in sources}
+    todo = [s for s in sources if not (cached[s].is_file() and is_notebook(cached[s].read_bytes()))]
+    if todo:
+        with ThreadPoolExecutor(min(len(todo), os.cpu_count() or 1)) as pool:
+            seconds = dict(zip(todo, pool.map(_execute_into, todo, [cached[s] for s in todo])))
+        for source, took in seconds.items():
+            log.info("notebook %s executed in %.1f s", source.name, took)
+        slowest = sorted(seconds.items(), key=lambda kv: -kv[1])[:5]
+        log.info("slowest notebooks: %s", ", ".join(f"{s.stem} {t:.1f} s" for s, t in slowest))
+    for source in sources:
+        write_if_changed(source.with_suffix(".ipynb"), cached[source].read_bytes())
 
 
 FIGURE_OR_HEADING = re.compile(r"<h[1-6][^>]*>(?P<heading>.*?)</h[1-6]>|<img\b(?P<img>[^>]*)>", re.S)
@@ -226,3 +254,11 @@ def first_paragraph(notebook: Path) -> str:
     paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip() and not p.lstrip().startswith("#")]
     plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", paragraphs[0] if paragraphs else "")
     return " ".join(plain.replace("$", "").replace("`", "").split())
+
+
+class Plugin(BasePlugin):
+    """Executed notebooks as pages, with alt text, page links, heading ids and one shared stylesheet."""
+
+    on_pre_build = staticmethod(on_pre_build)
+    on_post_page = staticmethod(on_post_page)
+    on_page_context = staticmethod(on_page_context)

@@ -1,4 +1,4 @@
-"""MkDocs hook: no stray spaces in Japanese text where the Markdown source breaks a line.
+"""MkDocs plugin ``dl_notes/japanese_text``: no stray spaces in Japanese text where the Markdown source breaks a line.
 
 HTML turns a line break into a space, which Japanese does not use: "実際に\\n動かして" showed as
 "実際に 動かして". Before Markdown is rendered, a line break between two Japanese characters is
@@ -7,6 +7,8 @@ The notebooks hook applies the same to Markdown cells.
 """
 
 from __future__ import annotations
+
+from mkdocs.plugins import BasePlugin
 
 import re
 
@@ -50,3 +52,9 @@ def join_japanese_lines(markdown: str) -> str:
 
 def on_page_markdown(markdown, page, config, files):
     return join_japanese_lines(markdown)
+
+
+class Plugin(BasePlugin):
+    """No stray spaces where the Markdown source breaks a line between Japanese characters."""
+
+    on_page_markdown = staticmethod(on_page_markdown)

@@ -1,4 +1,4 @@
-"""MkDocs hook: a search index per language, with Japanese text segmented into words.
+"""MkDocs plugin ``dl_notes/search``: a search index per language, with Japanese text segmented into words.
 
 1. Segmentation.
 Material's search keeps Japanese text as long runs (Japanese has no spaces), so a query such as
@@ -31,7 +31,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import BasePlugin, event_priority
 
 ZWSP = "\u200b"
 # Runs of Japanese script: kanji (incl. 々〆ヶ), hiragana, katakana and the long-vowel mark.
@@ -140,3 +140,10 @@ def on_post_page(output, page, config):
         return output
     depth = page.url.count("/") - 1  # folders below /<lang>/
     return BASE.sub(lambda m: m.group(1) + ("/".join([".."] * depth) or ".") + m.group(3), output, count=1)
+
+
+class Plugin(BasePlugin):
+    """Japanese segmentation in the search index, and one index per language."""
+
+    on_post_build = staticmethod(on_post_build)
+    on_post_page = staticmethod(on_post_page)

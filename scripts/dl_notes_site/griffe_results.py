@@ -1,15 +1,14 @@
 """Griffe extension: append build-time measurements to docstrings in the API reference.
 
 Experiments may define ``api_notes(result, lang) -> {object path: (markdown, figure name)}``;
-``experiments.py`` collects them into ``docs/assets/generated/api_notes.json``. This extension
+the ``dl_notes/experiments`` plugin collects them into ``docs/assets/generated/api_notes.json``. This extension
 adds each note, with its figure, as an admonition section at the end of that object's rendered
-docstring, in the language of the build (``DL_NOTES_SITE_LANG``, set by ``i18n_fixes.py``).
+docstring, in the language of the build (``DL_NOTES_SITE_LANG``, set by the ``dl_notes/i18n_fixes`` plugin).
 The docstring in the source stays as it is.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 from pathlib import Path
@@ -17,18 +16,12 @@ from typing import Any
 
 import griffe
 
+from dl_notes_site.macros import figure_html
+
 TITLES = {"ja": "実測（サイトのビルド時に計算）", "en": "Measured (computed when the site is built)"}
 # Written by experiments.py in on_config, before griffe loads anything; resolved from this file,
 # not from the working directory, so `mkdocs build -f path/to/mkdocs.yml` works from anywhere.
 NOTES = Path(__file__).resolve().parents[2] / "docs" / "assets" / "generated" / "api_notes.json"
-
-
-def _figure_html():
-    """macros.figure_html, loaded by path: griffe loads this extension without the hooks' folder on sys.path."""
-    spec = importlib.util.spec_from_file_location("dl_notes_site_macros", Path(__file__).with_name("macros.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.figure_html
 
 
 class ResultsExtension(griffe.Extension):
@@ -41,7 +34,6 @@ class ResultsExtension(griffe.Extension):
         if not self.notes_path.is_file():
             raise FileNotFoundError(f"{self.notes_path} is missing: the experiments hook writes it before griffe runs")
         notes = json.loads(self.notes_path.read_text(encoding="utf-8")).get(lang, {})
-        figure_html = _figure_html()
         for path, note in notes.items():
             if not path.startswith(pkg.path + "."):
                 continue

@@ -1,34 +1,27 @@
 """Record PyTorch reference values into ``tests/references/<topic>.npz``.
 
-Each module ``scripts/references/<topic>.py`` defines ``record() -> dict[str, numpy.ndarray]``:
+Each module ``dl_notes_references.<topic>`` defines ``record() -> dict[str, numpy.ndarray]``:
 inputs it draws (seeded) and the outputs and gradients PyTorch computes from them. The tests
 compare ``dl_notes`` against these recorded arrays, so PyTorch is needed only to re-record:
 
     python -m venv /tmp/torch && /tmp/torch/bin/pip install torch==2.13.0 numpy
-    /tmp/torch/bin/python scripts/record_references.py [TOPIC ...]
+    PYTHONPATH=.:scripts /tmp/torch/bin/python -m dl_notes_references [TOPIC ...]
 
 Files are written only when their content changes, with the torch version stored inside.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import io
 import sys
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-TOPICS = ROOT / "scripts" / "references"
+ROOT = Path(__file__).resolve().parents[2]
+TOPICS = Path(__file__).resolve().parent
 OUT = ROOT / "tests" / "references"
-
-
-def load_topic(path: Path):
-    spec = importlib.util.spec_from_file_location(f"references.{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def main(topics: list[str]) -> int:
@@ -41,7 +34,7 @@ def main(topics: list[str]) -> int:
         print(f"unknown topic(s) {unknown}; known: {available}", file=sys.stderr)
         return 2
     for topic in topics or available:
-        arrays = load_topic(TOPICS / f"{topic}.py").record()
+        arrays = importlib.import_module(f"{__package__}.{topic}").record()
         arrays["torch_version"] = np.array(torch.__version__)
         buffer = io.BytesIO()
         np.savez(buffer, **dict(sorted(arrays.items())))

@@ -1,4 +1,4 @@
-"""MkDocs hook: three fixes for mkdocs-static-i18n, each for a known upstream limitation.
+"""MkDocs plugin ``dl_notes/i18n_fixes``: four fixes for mkdocs-static-i18n, each for a known upstream limitation.
 
 1. Notebooks: i18n treats only Markdown as pages, so a ``.ipynb`` is copied as a raw file and no
    ``/en/`` page is made (ultrabug/mkdocs-static-i18n#198). Wrapping
@@ -22,7 +22,7 @@ import re
 from fnmatch import fnmatch
 from urllib.parse import urlsplit
 
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 
 NOTEBOOKS = "notebooks/*.ipynb"
@@ -72,3 +72,10 @@ def on_post_page(output, page, config):
         return match.group(1) + target + match.group(3)
 
     return SWITCHER_LINK.sub(relative, ALTERNATE_LINK.sub("", output))
+
+
+class Plugin(BasePlugin):
+    """Four repairs of mkdocs-static-i18n (see the module docstring)."""
+
+    on_files = staticmethod(on_files)
+    on_post_page = staticmethod(on_post_page)

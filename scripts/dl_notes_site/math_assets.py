@@ -1,4 +1,4 @@
-"""MkDocs hook: serve MathJax from the site itself.
+"""MkDocs plugin ``dl_notes/math``: serve MathJax from the site itself.
 
 The files come from the PyPI package ``django-static-mathjax`` (MathJax 3.2.2, import name
 ``mathjax``), installed by ``make``; nothing third-party is committed and no CDN is used.
@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import mathjax
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 
 ES5 = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
@@ -33,3 +33,9 @@ def on_files(files, config):
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
     return files
+
+
+class Plugin(BasePlugin):
+    """MathJax's files, copied from the installed package into the site."""
+
+    on_files = staticmethod(on_files)
