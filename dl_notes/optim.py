@@ -76,13 +76,18 @@ def _gradient_for(key: str, param: Any, grads: Mapping[str, np.ndarray]) -> np.n
     # Runs for every parameter of every step: the messages are built only on failure.
     if not (isinstance(param, np.ndarray) and param.dtype.kind == "f"):
         floating(f"params[{key!r}]", param, "updated in place")
+    if not param.flags.writeable:
+        raise ValueError(f"params[{key!r}] is read-only (flags.writeable is False), so it cannot be updated in "
+                         f"place; pass a writeable array (param.copy())")
     try:
         grad = grads[key]
     except KeyError:
         raise KeyError(f"grads has no entry for parameter {key!r}; grads has keys {sorted(grads)}") from None
-    shape = grad.shape if isinstance(grad, np.ndarray) else np.shape(grad)
-    if shape != param.shape:
-        raise ValueError(f"grads[{key!r}] has shape {shape}, but params[{key!r}] has shape {param.shape}")
+    if not (isinstance(grad, (np.ndarray, np.generic)) and grad.dtype.kind in "fiu"):
+        raise TypeError(f"grads[{key!r}] must be a numpy array of real numbers, got "
+                        + (f"dtype {grad.dtype}" if hasattr(grad, "dtype") else type(grad).__name__))
+    if grad.shape != param.shape:
+        raise ValueError(f"grads[{key!r}] has shape {grad.shape}, but params[{key!r}] has shape {param.shape}")
     return grad
 
 
