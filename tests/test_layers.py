@@ -7,7 +7,8 @@ import pytest
 
 from dl_notes.gradcheck import check_layer
 from dl_notes.layers import (
-    Affine, BatchNormalization, DropConnect, Dropout, Flatten, LayerNorm, Relu, Sigmoid, SoftmaxWithLoss, Tanh,
+    Affine, BatchNormalization, DropConnect, Dropout, Flatten, InstanceNorm, LayerNorm, Relu, Sigmoid,
+    SoftmaxWithLoss, Tanh,
 )
 from _reference import SOURCES, reference
 
@@ -78,6 +79,8 @@ CASES = {
     "DropConnect-train": make_dropconnect,
     "DropConnect-eval": lambda rng, dtype: make_dropconnect(rng, dtype, train_flg=False),
     "Flatten": lambda rng, dtype: (Flatten(), rng.standard_normal((2, 3, 2, 2)).astype(dtype), (), {}),
+    "InstanceNorm": lambda rng, dtype: (InstanceNorm(np.ones(2, dtype), np.zeros(2, dtype)),
+                                        rng.standard_normal((2, 2, 3, 3)).astype(dtype), (), {}),
 }
 
 
@@ -174,6 +177,32 @@ def test_layers_fixture_is_small():
     data = reference("layers", "recorded")
     assert sum(a.nbytes for a in data.values()) < 200_000
     assert str(data["torch_version"]).startswith("2.13")
+
+
+# --- the same message for the same mistake in every layer ----------------------------------------
+
+@pytest.mark.parametrize("case", CASES)
+def test_backward_before_forward_is_one_clear_error(case):
+    layer, x, _, _ = CASES[case](rng_for(case, "order"), np.float64)
+    name = type(layer).__name__
+    with pytest.raises(RuntimeError, match=rf"^{name}\.backward: call forward first \(no forward pass is cached\)$"):
+        layer.backward(np.ones_like(x))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_empty_batch_is_named(case):
+    layer, x, args, kwargs = CASES[case](rng_for(case, "empty"), np.float64)
+    empty = x[:0]  # (0, ...)
+    args = tuple(a[:0] for a in args)
+    with pytest.raises(ValueError, match=rf"^{type(layer).__name__}\.forward: x is an empty batch \(shape \(0, "):
+        layer.forward(empty, *args, **kwargs)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_float16_is_refused_before_it_overflows(case):
+    layer, x, args, kwargs = CASES[case](rng_for(case, "half"), np.float64)
+    with pytest.raises(TypeError, match=rf"^{type(layer).__name__}\.forward: x has dtype float16, which overflows"):
+        layer.forward(x.astype(np.float16), *args, **kwargs)
 
 
 # --- bad input ----------------------------------------------------------------------------------
