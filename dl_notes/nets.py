@@ -14,6 +14,8 @@ or ``seed``.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 
@@ -24,14 +26,18 @@ from .conv import Convolution, conv_output_size
 from .pooling import Pooling
 from .gradcheck import numerical_gradient as _numerical_gradient
 from .init import init_weight
-from .layers import Affine, BatchNormalization, DropConnect, Dropout, Relu, Sigmoid, SoftmaxWithLoss, Tanh
+from .layers import Affine, BatchNormalization, Dropout, Relu, Sigmoid, SoftmaxWithLoss, Tanh
 from .regularizers import L2, ElasticNet
 
 __all__ = ["Network", "MultiLayerNet", "SimpleConvNet"]
 
 ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}
-# Layers whose forward pass differs between training and inference.
-_TRAIN_AWARE = (BatchNormalization, Dropout, DropConnect)
+
+
+@functools.lru_cache(maxsize=None)
+def _takes_train_flg(layer_type: type) -> bool:
+    """Whether a layer's ``forward`` takes ``train_flg`` (it differs between training and inference)."""
+    return "train_flg" in inspect.signature(layer_type.forward).parameters
 
 
 class Network:
@@ -112,8 +118,8 @@ class Network:
         name : str
             The key in ``layers``; must be new.
         layer : object
-            Anything with ``forward(x)`` (or ``forward(x, train_flg)`` for the layers that
-            behave differently in training) and ``backward(dout)``.
+            Anything with ``forward(x)`` and ``backward(dout)``. A layer whose ``forward`` has a
+            ``train_flg`` parameter (batch norm, dropout) gets `predict`'s ``train_flg``.
         **params : str
             ``attribute=key`` for each parameter of the layer; each key must be new.
 
@@ -148,7 +154,7 @@ class Network:
         """The scores (before softmax), shape (N, output_size)."""
         x = batch(f"{type(self).__name__}.predict", np.asarray(x, dtype=self.dtype))
         for layer in self.layers.values():
-            x = layer.forward(x, train_flg) if isinstance(layer, _TRAIN_AWARE) else layer.forward(x)
+            x = layer.forward(x, train_flg) if _takes_train_flg(type(layer)) else layer.forward(x)
         return x
 
     def loss(self, x: np.ndarray, t: np.ndarray, train_flg: bool = False) -> float:

@@ -183,6 +183,8 @@ class Trainer:
     @staticmethod
     def _data(name: str, x, t) -> tuple[np.ndarray, np.ndarray]:
         x, t = np.asarray(x), np.asarray(t)
+        if x.ndim == 0 or len(x) == 0:
+            raise ValueError(f"Trainer: x_{name} holds no samples (shape {x.shape}); give at least one")
         if len(x) != len(t):
             raise ValueError(f"x_{name} has {len(x)} samples but t_{name} has {len(t)}; they must match")
         return finite(f"x_{name}", x), t

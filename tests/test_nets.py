@@ -258,6 +258,23 @@ def test_custom_stack_params_are_the_layers_arrays_and_save_load(tmp_path):
     assert other.params["W1"] is other.layers["Conv1"].W
 
 
+def test_a_custom_layer_with_train_flg_gets_it():
+    class Noisy:  # doubles its input in training only
+        def forward(self, x, train_flg=True):
+            self.train_flg = train_flg
+            return 2 * x if train_flg else x
+
+        def backward(self, dout):
+            return 2 * dout if self.train_flg else dout
+
+    net = Network(dtype=np.float64)
+    net.add_layer("Affine1", Affine(np.eye(2), np.zeros(2)), W="W1", b="b1")
+    net.add_layer("Noisy1", Noisy())
+    x = np.array([[1.0, -1.0]])
+    np.testing.assert_array_equal(net.predict(x), x)
+    np.testing.assert_array_equal(net.predict(x, train_flg=True), 2 * x)
+
+
 def test_add_layer_refuses_reused_names_and_missing_attributes():
     net = Network()
     net.add_layer("Relu1", Relu())

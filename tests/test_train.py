@@ -186,3 +186,12 @@ def test_column_labels_are_indices_through_the_trainer():
     flat.train(), column.train()
     assert column.test_acc_list == flat.test_acc_list
     assert column.train_loss_list == flat.train_loss_list
+
+
+@pytest.mark.parametrize("which", ["train", "test"])
+def test_empty_data_is_named(which):
+    x, t = toy()
+    data = {"train": (x, t), "test": (x, t)}
+    data[which] = (x[:0], t[:0])
+    with pytest.raises(ValueError, match=rf"Trainer: x_{which} holds no samples \(shape \(0, 6\)\)"):
+        Trainer(MultiLayerNet(6, [8], 3, seed=0), *data["train"], *data["test"], verbose=False)
