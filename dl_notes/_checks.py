@@ -308,6 +308,17 @@ def batch(where: str, x: object, name: str = "x") -> np.ndarray:
     if x.dtype.kind == "f" and x.dtype.itemsize < 4:
         raise TypeError(f"{where}: {name} has dtype {x.dtype}, which overflows quietly; use float32 or float64 "
                         f"({name}.astype(np.float32))")
+    return nonempty(where, x, name)
+
+
+def nonempty(where: str, x: np.ndarray, name: str = "x") -> np.ndarray:
+    """``x`` if it is a batch of at least one sample (an array with a first axis of length >= 1).
+
+    >>> nonempty("MultiLayerNet.accuracy", np.zeros((0, 784)))
+    Traceback (most recent call last):
+    ...
+    ValueError: MultiLayerNet.accuracy: x is an empty batch (shape (0, 784)); give at least one sample
+    """
     if x.ndim == 0 or x.shape[0] == 0:
         what = "a scalar, not a batch" if x.ndim == 0 else "an empty batch"
         raise ValueError(f"{where}: {name} is {what} (shape {x.shape}); give at least one sample")

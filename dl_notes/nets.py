@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ._checks import batch, count, float_dtype, generator, labels, nonnegative, one_of
+from ._checks import batch, count, float_dtype, generator, labels, nonempty, nonnegative, one_of
 from .conv import Convolution, conv_output_size
 from .pooling import Pooling
 from .gradcheck import numerical_gradient as _numerical_gradient
@@ -172,7 +172,7 @@ class Network:
         the last partial chunk too (the book's ``SimpleConvNet.accuracy`` drops it).
         """
         where = f"{type(self).__name__}.accuracy"
-        x = batch(where, np.asarray(x, dtype=self.dtype))
+        x = nonempty(where, np.asarray(x))  # converted chunk by chunk in predict, to bound memory
         N = len(x)
         step = N if batch_size is None else count("batch_size", batch_size)
         scores = [self.predict(x[i:i + step]) for i in range(0, N, step)]

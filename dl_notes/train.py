@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from . import optim
-from ._checks import NonFiniteError, count, finite, generator, one_of
+from ._checks import NonFiniteError, count, finite, generator, nonempty, one_of
 
 __all__ = ["Trainer", "TrainingDiverged"]
 
@@ -182,9 +182,7 @@ class Trainer:
 
     @staticmethod
     def _data(name: str, x, t) -> tuple[np.ndarray, np.ndarray]:
-        x, t = np.asarray(x), np.asarray(t)
-        if x.ndim == 0 or len(x) == 0:
-            raise ValueError(f"Trainer: x_{name} holds no samples (shape {x.shape}); give at least one")
+        x, t = nonempty("Trainer", np.asarray(x), f"x_{name}"), np.asarray(t)
         if len(x) != len(t):
             raise ValueError(f"x_{name} has {len(x)} samples but t_{name} has {len(t)}; they must match")
         return finite(f"x_{name}", x), t

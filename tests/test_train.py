@@ -193,5 +193,5 @@ def test_empty_data_is_named(which):
     x, t = toy()
     data = {"train": (x, t), "test": (x, t)}
     data[which] = (x[:0], t[:0])
-    with pytest.raises(ValueError, match=rf"Trainer: x_{which} holds no samples \(shape \(0, 6\)\)"):
+    with pytest.raises(ValueError, match=rf"Trainer: x_{which} is an empty batch \(shape \(0, 6\)\)"):
         Trainer(MultiLayerNet(6, [8], 3, seed=0), *data["train"], *data["test"], verbose=False)
