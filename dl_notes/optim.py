@@ -54,7 +54,18 @@ class Optimizer:
     def update(self, params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray]) -> None:
         """Update every array of ``params`` in place, using the gradient under the same key.
 
-        Every key is checked before any is updated, so bad input leaves the parameters as they were.
+        Every key is checked before any is updated, so bad input leaves the parameters and the
+        optimizer's state (velocities, Adam's moments and step count) as they were.
+
+        Raises
+        ------
+        KeyError
+            If ``grads`` lacks a key of ``params``.
+        TypeError
+            If a parameter is not a floating-point array, or a gradient is not an array of
+            real numbers (a list, a string, complex or object dtype).
+        ValueError
+            If a gradient's shape differs from its parameter's, or a parameter is read-only.
         """
         pairs = [(key, param, _gradient_for(key, param, grads)) for key, param in params.items()]
         self.begin_update()
