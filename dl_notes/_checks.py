@@ -267,3 +267,59 @@ def parameter(name: str, value: object, ndim: int, layout: str = "") -> np.ndarr
     if value.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D{' ' + layout if layout else ''}, got shape {value.shape}")
     return value
+
+
+def forward_cache(where: str, cached: object) -> object:
+    """``cached`` (what a layer's ``forward`` stored for ``backward``) if there is one.
+
+    The one message for calling ``backward`` before ``forward``, the same in every layer.
+
+    >>> forward_cache("Affine.backward", None)
+    Traceback (most recent call last):
+    ...
+    RuntimeError: Affine.backward: call forward first (no forward pass is cached)
+    """
+    if cached is None:
+        raise RuntimeError(f"{where}: call forward first (no forward pass is cached)")
+    return cached
+
+
+def batch(where: str, x: object, name: str = "x") -> np.ndarray:
+    """``x`` as a numeric array holding at least one sample, in float32 or float64 if floating.
+
+    The checks every layer, loss and network applies to its batch, with one message each:
+    an empty batch (N = 0) and float16, whose range (up to 65504) squares of activations
+    and running variances leave quietly.
+
+    >>> batch("Affine.forward", np.zeros((0, 3)))
+    Traceback (most recent call last):
+    ...
+    ValueError: Affine.forward: x is an empty batch (shape (0, 3)); give at least one sample
+    >>> batch("Affine.forward", np.zeros((2, 3), np.float16))
+    Traceback (most recent call last):
+    ...
+    TypeError: Affine.forward: x has dtype float16, which overflows quietly; use float32 or float64 (x.astype(np.float32))
+    """
+    x = x if type(x) is np.ndarray else array(f"{where}: {name}", x)
+    if x.dtype.kind not in "fiub":  # bool or a real number (checked only when not float, the usual case)
+        array(f"{where}: {name}", x)
+        if x.dtype.kind == "c":
+            raise TypeError(f"{where}: {name} must be real, got dtype {x.dtype}")
+    if x.dtype.kind == "f" and x.dtype.itemsize < 4:
+        raise TypeError(f"{where}: {name} has dtype {x.dtype}, which overflows quietly; use float32 or float64 "
+                        f"({name}.astype(np.float32))")
+    return nonempty(where, x, name)
+
+
+def nonempty(where: str, x: np.ndarray, name: str = "x") -> np.ndarray:
+    """``x`` if it is a batch of at least one sample (an array with a first axis of length >= 1).
+
+    >>> nonempty("MultiLayerNet.accuracy", np.zeros((0, 784)))
+    Traceback (most recent call last):
+    ...
+    ValueError: MultiLayerNet.accuracy: x is an empty batch (shape (0, 784)); give at least one sample
+    """
+    if x.ndim == 0 or x.shape[0] == 0:
+        what = "a scalar, not a batch" if x.ndim == 0 else "an empty batch"
+        raise ValueError(f"{where}: {name} is {what} (shape {x.shape}); give at least one sample")
+    return x

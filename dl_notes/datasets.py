@@ -28,7 +28,6 @@ import os
 import struct
 import sys
 import tarfile
-import tempfile
 import threading
 import urllib.request
 from math import prod
@@ -36,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._files import atomic_write, sha256_bytes
+from ._files import atomic_write, new_part, remove_stale_parts, sha256_bytes
 
 __all__ = [
     "load_mnist", "download_mnist", "describe_mnist", "mnist_source", "mnist_provenance", "data_dir",
@@ -98,6 +97,9 @@ class DownloadFailed(OSError):
 def mnist_source() -> str:
     """The MNIST source in use when none is given: ``$DL_NOTES_MNIST``, else ``"subset"``.
 
+    Also the check of the environment: a command-line tool calls it first, so that a
+    misspelt value stops it at once, before any work.
+
     Returns
     -------
     str
@@ -106,7 +108,8 @@ def mnist_source() -> str:
     Raises
     ------
     ValueError
-        If ``DL_NOTES_MNIST`` holds anything else.
+        If ``DL_NOTES_MNIST`` holds anything else; the message names the variable, its value
+        and the values allowed.
 
     Examples
     --------
@@ -114,7 +117,13 @@ def mnist_source() -> str:
     >>> mnist_source() == os.environ.get("DL_NOTES_MNIST", "subset")
     True
     """
-    return _check_source(os.environ.get(ENV_SOURCE) or SUBSET, ENV_SOURCE)
+    value = os.environ.get(ENV_SOURCE) or SUBSET
+    if value not in SOURCES:
+        allowed = " or ".join(map(repr, SOURCES))
+        raise ValueError(f"the environment variable {ENV_SOURCE} is {value!r}, but it must be {allowed} "
+                         f"(unset or empty means {SUBSET!r}); fix it, e.g. export {ENV_SOURCE}={FULL}, "
+                         f"or unset {ENV_SOURCE}")
+    return value
 
 
 def describe_mnist(source: str | None = None, lang: str = "ja") -> str:
@@ -324,9 +333,11 @@ def download_mnist(
 
     Each file is fetched from the first mirror that answers (a mirror that fails, answers
     with an HTTP error or stalls for ``timeout`` seconds is skipped) and checked against its
-    size and SHA-256. A file that fails the check is deleted and fetched once more, starting
+    size and SHA-256. A download that fails the check is deleted and fetched once more, starting
     with the next mirror; a second failure is an error. Files already present and intact are
-    not downloaded again.
+    not downloaded again. A file already present that fails the check (one you put there,
+    say) is never deleted: it is renamed ``<name>.bad-<first 12 hex digits of its SHA-256>``,
+    and a message names it.
 
     Parameters
     ----------
@@ -373,9 +384,27 @@ def download_mnist(
     for name, size, sha256 in (FILES if files is None else files).values():
         if _intact(directory / name, size, sha256):
             continue
-        (directory / name).unlink(missing_ok=True)
-        _fetch(name, size, sha256, directory, mirrors, timeout)
+        kept = _keep_aside(directory / name, size, sha256)
+        try:
+            _fetch(name, size, sha256, directory, mirrors, timeout)
+        except (DownloadFailed, ChecksumMismatch) as error:
+            if kept is None:
+                raise
+            raise type(error)(f"{error}\n{kept}") from error
     return directory
+
+
+def _keep_aside(path: Path, size: int, sha256: str) -> str | None:
+    """Rename a present but wrong ``path`` to ``<name>.bad-<sha12>``; return the message saying so."""
+    if not path.is_file():
+        return None
+    digest = sha256_bytes(path.read_bytes())
+    kept = path.with_name(f"{path.name}.bad-{digest[:12]}")
+    message = (f"dl_notes: {path} was not the expected file ({path.stat().st_size} bytes, SHA-256 {digest}; "
+               f"expected {size} bytes, SHA-256 {sha256}). It was not deleted: it is now {kept}.")
+    os.replace(path, kept)
+    print(message, file=sys.stderr)
+    return message
 
 
 # --- in-memory arrays -----------------------------------------------------------------------
@@ -519,16 +548,12 @@ def _download_any(name: str, folder: Path, mirrors: list[str], timeout: float) -
 
 def _download(url: str, folder: Path, name: str, timeout: float) -> Path:
     response = _open(url, timeout)
-    with response, tempfile.NamedTemporaryFile(dir=folder, prefix=f"{name}.", suffix=".part", delete=False) as out:
-        try:
-            while chunk := response.read(1 << 16):  # each read waits at most `timeout` (socket timeout)
-                out.write(chunk)
-        except BaseException:
-            out.close()
-            Path(out.name).unlink(missing_ok=True)
-            raise
+    remove_stale_parts(folder / name)
+    with response, new_part(folder / name) as (part, out):
+        while chunk := response.read(1 << 16):  # each read waits at most `timeout` (socket timeout)
+            out.write(chunk)
     print(f"dl_notes: downloaded {url}", file=sys.stderr)
-    return Path(out.name)
+    return part
 
 
 def _open(url: str, timeout: float):

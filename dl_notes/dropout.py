@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import fraction, generator
+from ._checks import batch, forward_cache, fraction, generator
 
 __all__ = ["Dropout"]
 
@@ -71,8 +71,11 @@ class Dropout:
         self.dropout_ratio = fraction("dropout_ratio", dropout_ratio)
         self.rng = generator(rng, seed)
         self.mask: np.ndarray | None = None
+        self.input_shape: tuple[int, ...] | None = None  # None until the first forward
 
     def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
+        x = batch("Dropout.forward", x)
+        self.input_shape = x.shape
         if not train_flg or self.dropout_ratio == 0:
             self.mask = None
             return x
@@ -82,6 +85,7 @@ class Dropout:
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
+        forward_cache("Dropout.backward", self.input_shape)
         if self.mask is None:
             return dout
         dx = dout * self.mask

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import array, fraction, generator, parameter
+from ._checks import batch, forward_cache, fraction, generator, parameter
 from .activations import sigmoid
 from .conv import Convolution
 from .dropout import Dropout, _mask
@@ -103,23 +103,25 @@ class Affine:
         return self._backward(dout, self.W)
 
     def _forward(self, x: np.ndarray, W: np.ndarray) -> np.ndarray:
-        x = array("x", x)
+        where = f"{type(self).__name__}.forward"
+        x = batch(where, x)
         if x.ndim < 2:
-            raise ValueError(f"x must be a batch of at least 2-D (N, D), got shape {x.shape}; "
+            raise ValueError(f"{where}: x must be a batch of at least 2-D (N, D), got shape {x.shape}; "
                              "for one sample use x[None]")
         self.original_x_shape = x.shape
         self.x = x.reshape(x.shape[0], -1)  # (N, D)
         if self.x.shape[1] != W.shape[0]:
-            raise ValueError(f"x has {self.x.shape[1]} features per sample (shape {x.shape}), "
+            raise ValueError(f"{where}: x has {self.x.shape[1]} features per sample (shape {x.shape}), "
                              f"but W has shape {W.shape} and expects {W.shape[0]}")
         out = self.x @ W
         out += self.b  # in place: one (N, M) array per layer instead of two
         return out
 
     def _backward(self, dout: np.ndarray, W: np.ndarray) -> np.ndarray:
-        expected = (self.x.shape[0], W.shape[1])
+        where = f"{type(self).__name__}.backward"
+        expected = (forward_cache(where, self.x).shape[0], W.shape[1])
         if np.shape(dout) != expected:
-            raise ValueError(f"dout must have the output's shape {expected}, got {np.shape(dout)}")
+            raise ValueError(f"{where}: dout must have the output's shape {expected}, got {np.shape(dout)}")
         self.dW = self.x.T @ dout  # (D, M)
         self.db = np.add.reduce(dout, axis=0)  # (M,); dout.sum's Python wrapper costs more than the sum
         if not self.input_grad:
@@ -153,11 +155,12 @@ class Relu:
         self.mask: np.ndarray | None = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        x = batch("Relu.forward", x)
         self.mask = x <= 0
         return np.maximum(x, 0)  # a plain ufunc: twice as fast as np.where(mask, 0, x)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        return dout * ~self.mask
+        return dout * ~forward_cache("Relu.backward", self.mask)
 
 
 class Sigmoid:
@@ -185,11 +188,12 @@ class Sigmoid:
         self.out: np.ndarray | None = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self.out = sigmoid(x)
+        self.out = sigmoid(batch("Sigmoid.forward", x))
         return self.out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        return dout * (1 - self.out) * self.out
+        out = forward_cache("Sigmoid.backward", self.out)
+        return dout * (1 - out) * out
 
 
 class Tanh:
@@ -212,11 +216,12 @@ class Tanh:
         self.out: np.ndarray | None = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self.out = np.tanh(x)
+        self.out = np.tanh(batch("Tanh.forward", x))
         return self.out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        return dout * (1 - self.out * self.out)
+        out = forward_cache("Tanh.backward", self.out)
+        return dout * (1 - out * out)
 
 
 class SoftmaxWithLoss:
@@ -269,11 +274,12 @@ class SoftmaxWithLoss:
 
     def forward(self, x: np.ndarray, t: np.ndarray) -> float:
         self._x_shape = np.shape(x)
-        self.loss, self.y, self.t = _softmax_cross_entropy(x, t)
+        self.loss, self.y, self.t = _softmax_cross_entropy(x, t, "SoftmaxWithLoss.forward")
         return self.loss
 
     def backward(self, dout: float = 1) -> np.ndarray:
-        return _softmax_minus_target(self.y, self.t, dout).reshape(self._x_shape)
+        y = forward_cache("SoftmaxWithLoss.backward", self.y)
+        return _softmax_minus_target(y, self.t, dout).reshape(self._x_shape)
 
 
 class DropConnect(Affine):
@@ -356,11 +362,11 @@ class Flatten:
         self.input_shape: tuple[int, ...] | None = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        x = array("x", x)
+        x = batch("Flatten.forward", x)
         if x.ndim < 2:
-            raise ValueError(f"x must be a batch of at least 2-D (N, ...), got shape {x.shape}")
+            raise ValueError(f"Flatten.forward: x must be a batch of at least 2-D (N, ...), got shape {x.shape}")
         self.input_shape = x.shape
         return x.reshape(x.shape[0], -1)  # (N, C*H*W)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        return dout.reshape(self.input_shape)
+        return dout.reshape(forward_cache("Flatten.backward", self.input_shape))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import array, finite, labels
+from ._checks import array, batch, finite, labels
 from .activations import _floating
 
 __all__ = [
@@ -24,14 +24,17 @@ __all__ = [
 ]
 
 
-def _as_batch(name: str, y: ArrayLike) -> np.ndarray:
+def _as_batch(where: str, name: str, y: ArrayLike) -> np.ndarray:
     """``y`` as a finite floating (N, K) batch; a single row (K,) becomes (1, K) as in the book."""
     y = _floating(array(name, y, ndim=(1, 2), layout="(K,) or (N, K)"))
-    return finite(name, y.reshape(1, -1) if y.ndim == 1 else y)  # (N, K)
+    y = y.reshape(1, -1) if y.ndim == 1 else y  # (N, K)
+    return finite(name, batch(where, y, name))
 
 
-def _same_shape(y: ArrayLike, t: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+def _same_shape(where: str, y: ArrayLike, t: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     y = finite("y", _floating(array("y", y)))
+    if y.size == 0:
+        raise ValueError(f"{where}: y is empty (shape {y.shape}); give at least one value")
     t = finite("t", array("t", t))
     if y.shape != t.shape:
         raise ValueError(f"y and t must have the same shape, got y {y.shape} and t {t.shape}")
@@ -74,7 +77,7 @@ def sum_squared_error(y: ArrayLike, t: ArrayLike) -> float:
     >>> sum_squared_error(np.array([0.5, 0.5, 0.0]), np.array([0.0, 1.0, 0.0]))
     0.25
     """
-    y, t = _same_shape(y, t)
+    y, t = _same_shape("sum_squared_error", y, t)
     d = y - t
     return float(0.5 * np.sum(d * d))
 
@@ -91,7 +94,7 @@ def sum_squared_error_grad(y: ArrayLike, t: ArrayLike) -> np.ndarray:
     >>> sum_squared_error_grad(np.array([0.5, 0.5]), np.array([0.0, 1.0]))
     array([ 0.5, -0.5])
     """
-    y, t = _same_shape(y, t)
+    y, t = _same_shape("sum_squared_error_grad", y, t)
     return y - t
 
 
@@ -148,7 +151,7 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
     >>> round(cross_entropy_error(np.array([0.0, 1.0]), np.array([0])), 1)   # -log(tiny)
     708.4
     """
-    y = _as_batch("y", y)
+    y = _as_batch("cross_entropy_error", "y", y)
     t = labels("t", t, *y.shape)
     logp = _log_probabilities(y, t)
     total = logp.sum() if t.ndim == 1 else np.sum(t * logp)
@@ -172,7 +175,7 @@ def cross_entropy_error_grad(y: ArrayLike, t: ArrayLike) -> np.ndarray:
     >>> cross_entropy_error_grad(np.array([[0.25, 0.75]]), np.array([1]))
     array([[-0.        , -1.33333333]])
     """
-    y = _as_batch("y", y)
+    y = _as_batch("cross_entropy_error_grad", "y", y)
     t = labels("t", t, *y.shape)
     onehot = _one_hot(t, y.shape, y.dtype)
     return -onehot / np.maximum(y, np.finfo(y.dtype).tiny) / y.shape[0]
@@ -241,13 +244,14 @@ def softmax_cross_entropy_grad(x: ArrayLike, t: ArrayLike) -> np.ndarray:
     >>> softmax_cross_entropy_grad(np.array([[0.0, 0.0]]), np.array([1]))
     array([[ 0.5, -0.5]])
     """
-    _, y, t = _softmax_cross_entropy(x, t)
+    _, y, t = _softmax_cross_entropy(x, t, "softmax_cross_entropy_grad")
     return _softmax_minus_target(y, t)
 
 
-def _softmax_cross_entropy(x: ArrayLike, t: ArrayLike) -> tuple[float, np.ndarray, np.ndarray]:
+def _softmax_cross_entropy(x: ArrayLike, t: ArrayLike, where: str = "softmax_cross_entropy"
+                           ) -> tuple[float, np.ndarray, np.ndarray]:
     """The loss, the probabilities (N, K) and the checked labels, from scores ``x``."""
-    x = _as_batch("x", x)
+    x = _as_batch(where, "x", x)
     t = labels("t", t, *x.shape)
     # ufunc.reduce rather than x.max()/x.sum()/np.mean: the methods' Python wrappers cost
     # several microseconds a call, a third of this function on a (100, 10) batch.

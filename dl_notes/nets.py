@@ -1,6 +1,7 @@
-r"""Networks with the course's interface: a multi-layer perceptron and a small convolutional net.
+r"""Networks with the course's interface: a stack of layers, a multi-layer perceptron and a small convolutional net.
 
-Both keep their parameters in ``params`` (keys ``W1``, ``b1``, ``gamma1``, ``beta1``, ...) and
+`Network` stacks any layers (`Network.add_layer`); `MultiLayerNet` and `SimpleConvNet` are
+built on it. All keep their parameters in ``params`` (keys ``W1``, ``b1``, ``gamma1``, ``beta1``, ...) and
 their layers in ``layers`` (an ordered dict), and offer ``predict``, ``loss``, ``accuracy``,
 ``gradient`` (backpropagation) and ``numerical_gradient``, as the course's classes do. The
 layers hold the very arrays that ``params`` holds, so an optimizer (or a hand-written
@@ -13,45 +14,147 @@ or ``seed``.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ._checks import count, float_dtype, generator, nonnegative, one_of
+from ._checks import batch, count, float_dtype, generator, labels, nonempty, nonnegative, one_of
 from .conv import Convolution, conv_output_size
 from .pooling import Pooling
 from .gradcheck import numerical_gradient as _numerical_gradient
 from .init import init_weight
-from .layers import Affine, BatchNormalization, DropConnect, Dropout, Relu, Sigmoid, SoftmaxWithLoss, Tanh
+from .layers import Affine, BatchNormalization, Dropout, Relu, Sigmoid, SoftmaxWithLoss, Tanh
 from .regularizers import L2, ElasticNet
 
-__all__ = ["MultiLayerNet", "SimpleConvNet"]
+__all__ = ["Network", "MultiLayerNet", "SimpleConvNet"]
 
 ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}
-# Layers whose forward pass differs between training and inference.
-_TRAIN_AWARE = (BatchNormalization, Dropout, DropConnect)
 
 
-class _Network:
-    """What both networks share; subclasses fill ``params``, ``layers``, ``last_layer`` and ``_owners``.
+@functools.lru_cache(maxsize=None)
+def _takes_train_flg(layer_type: type) -> bool:
+    """Whether a layer's ``forward`` takes ``train_flg`` (it differs between training and inference)."""
+    return "train_flg" in inspect.signature(layer_type.forward).parameters
 
-    ``_owners[key] = (layer, name)`` says that ``params[key]`` is ``layer.<name>`` and its
-    gradient ``layer.d<name>``.
+
+class Network:
+    r"""A stack of named layers ending in softmax with cross-entropy, with the course's interface.
+
+    Build a network by appending layers with `add_layer`; each call says which attributes of
+    the layer are parameters and under which ``params`` key (the course's ``W1``, ``b1``,
+    ``gamma1``, ...). The gradient of ``params[key] = layer.<attr>`` is read from
+    ``layer.d<attr>`` after ``backward``, as the course's layers store it (``dW``, ``db``,
+    ``dgamma``). Then `predict`, `loss`, `accuracy`, `gradient`, `numerical_gradient`,
+    `save_params` and `load_params` work for the stack, and a `~dl_notes.train.Trainer` or an
+    optimizer can train it. `MultiLayerNet` and `SimpleConvNet` are built this way.
+
+    $$
+    \text{loss}(x, t) = -\frac{1}{N} \sum_n \log \operatorname{softmax}\bigl(f_L(\cdots f_1(x_n))\bigr)_{t_n}
+    + R\bigl(\{W_l\}\bigr)
+    $$
+
+    where $f_1, \dots, f_L$ are the layers in order and $R$ the ``regularizer``'s penalty on
+    the parameters whose key starts with ``W`` (the weights, not the biases or $\gamma$, $\beta$).
+
+    Parameters
+    ----------
+    dtype : float32 or float64, default float32
+        Inputs are converted to it; the parameters given to `add_layer` should have it.
+    regularizer : ElasticNet, optional
+        A penalty on the weights (`~dl_notes.regularizers.L2`, ``L1``, ``ElasticNet``).
+
+    Attributes
+    ----------
+    params : dict of str to ndarray
+        The parameters declared so far, in order; the very arrays the layers hold.
+    layers : OrderedDict
+        The layers in order; ``last_layer`` is the `~dl_notes.layers.SoftmaxWithLoss`.
+    last_loss : float or None
+        The loss computed by the last `gradient`.
+
+    See Also
+    --------
+    MultiLayerNet, SimpleConvNet : networks built on it.
+    dl_notes.gradcheck.check_network : checks `gradient` against `numerical_gradient`.
+
+    Examples
+    --------
+    A one-hidden-layer perceptron, by hand:
+
+    >>> from dl_notes.layers import Affine, Relu
+    >>> rng = np.random.default_rng(0)
+    >>> net = Network(dtype=np.float64)
+    >>> _ = net.add_layer("Affine1", Affine(rng.normal(size=(4, 5)), np.zeros(5)), W="W1", b="b1")
+    >>> _ = net.add_layer("Relu1", Relu())
+    >>> _ = net.add_layer("Affine2", Affine(rng.normal(size=(5, 3)), np.zeros(3)), W="W2", b="b2")
+    >>> list(net.layers), list(net.params)
+    (['Affine1', 'Relu1', 'Affine2'], ['W1', 'b1', 'W2', 'b2'])
+    >>> x, t = rng.normal(size=(6, 4)), np.array([0, 1, 2, 0, 1, 2])
+    >>> grads = net.gradient(x, t)
+    >>> grads["W1"] is net.layers["Affine1"].dW, net.predict(x).shape
+    (True, (6, 3))
     """
 
-    params: dict[str, np.ndarray]
-    layers: OrderedDict
-    last_layer: SoftmaxWithLoss
-    regularizer: ElasticNet | None
-    dtype: np.dtype
-    _owners: dict[str, tuple[object, str]]
+    def __init__(self, *, dtype=np.float32, regularizer: ElasticNet | None = None) -> None:
+        self.dtype = float_dtype(dtype)
+        self.params: dict[str, np.ndarray] = {}
+        self.layers: OrderedDict = OrderedDict()
+        self.last_layer = SoftmaxWithLoss()
+        self.regularizer = regularizer
+        self.last_loss: float | None = None
+        self._owners: dict[str, tuple[object, str]] = {}  # key -> (layer, attribute)
+
+    def add_layer(self, name: str, layer: object, **params: str) -> object:
+        """Append ``layer`` under ``name``; ``params`` maps its attributes to ``params`` keys.
+
+        ``net.add_layer("Affine1", Affine(W, b), W="W1", b="b1")`` makes ``net.params["W1"]``
+        the layer's ``W`` (the same array) and reads its gradient from ``dW``.
+
+        Parameters
+        ----------
+        name : str
+            The key in ``layers``; must be new.
+        layer : object
+            Anything with ``forward(x)`` and ``backward(dout)``. A layer whose ``forward`` has a
+            ``train_flg`` parameter (batch norm, dropout) gets `predict`'s ``train_flg``.
+        **params : str
+            ``attribute=key`` for each parameter of the layer; each key must be new.
+
+        Returns
+        -------
+        object
+            ``layer``, to keep a handle on it.
+
+        Raises
+        ------
+        ValueError
+            If ``name`` or a key is already used.
+        AttributeError
+            If ``layer`` has no attribute of a declared name.
+        """
+        if name in self.layers:
+            raise ValueError(f"Network.add_layer: a layer named {name!r} exists already; layers are {list(self.layers)}")
+        taken = sorted(set(params.values()) & set(self.params))
+        if taken:
+            raise ValueError(f"Network.add_layer: params keys {taken} are already used; keys are {list(self.params)}")
+        for attribute in params:
+            if not hasattr(layer, attribute):
+                raise AttributeError(f"Network.add_layer: {type(layer).__name__} has no attribute {attribute!r} "
+                                     f"to use as a parameter")
+        self.layers[name] = layer
+        for attribute, key in params.items():
+            self.params[key] = getattr(layer, attribute)
+            self._owners[key] = (layer, attribute)
+        return layer
 
     def predict(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
         """The scores (before softmax), shape (N, output_size)."""
-        x = np.asarray(x, dtype=self.dtype)
+        x = batch(f"{type(self).__name__}.predict", np.asarray(x, dtype=self.dtype))
         for layer in self.layers.values():
-            x = layer.forward(x, train_flg) if isinstance(layer, _TRAIN_AWARE) else layer.forward(x)
+            x = layer.forward(x, train_flg) if _takes_train_flg(type(layer)) else layer.forward(x)
         return x
 
     def loss(self, x: np.ndarray, t: np.ndarray, train_flg: bool = False) -> float:
@@ -62,15 +165,19 @@ class _Network:
         return loss
 
     def accuracy(self, x: np.ndarray, t: np.ndarray, batch_size: int | None = None) -> float:
-        """The fraction of samples whose highest score is the label (labels or one-hot rows).
+        """The fraction of samples whose highest score is the label.
 
-        ``batch_size`` predicts in chunks to bound memory; every sample counts, the last
-        partial chunk too (the book's ``SimpleConvNet.accuracy`` drops it).
+        ``t`` holds class indices, shape (N,) or (N, 1), or one-hot rows, shape (N, K) (read
+        as in `loss`). ``batch_size`` predicts in chunks to bound memory; every sample counts,
+        the last partial chunk too (the book's ``SimpleConvNet.accuracy`` drops it).
         """
+        where = f"{type(self).__name__}.accuracy"
+        x = nonempty(where, np.asarray(x))  # converted chunk by chunk in predict, to bound memory
         N = len(x)
         step = N if batch_size is None else count("batch_size", batch_size)
-        predicted = np.concatenate([self.predict(x[i:i + step]).argmax(axis=1) for i in range(0, N, step)])
-        t = np.asarray(t)
+        scores = [self.predict(x[i:i + step]) for i in range(0, N, step)]
+        predicted = np.concatenate([s.argmax(axis=1) for s in scores])
+        t = labels("t", t, N, scores[0].shape[1])  # (N,) indices or (N, K) one-hot
         if t.ndim != 1:
             t = t.argmax(axis=1)
         return float(np.mean(predicted == t))
@@ -102,39 +209,30 @@ class _Network:
             np.savez(f, **self.params)
 
     def load_params(self, file_name: str = "params.pkl") -> None:
-        """Read parameters written by `save_params` into ``params``, in place (the layers see them)."""
+        """Read parameters written by `save_params` into ``params``, in place (the layers see them).
+
+        All or nothing: every saved array is checked before any parameter changes.
+        """
         with np.load(file_name, allow_pickle=False) as saved:
             missing = sorted(set(self.params) - set(saved.files))
             if missing:
                 raise ValueError(f"{file_name} has no parameters {missing}; it holds {sorted(saved.files)}")
-            for key, param in self.params.items():
-                if saved[key].shape != param.shape:
-                    raise ValueError(f"{file_name}: {key} has shape {saved[key].shape}, the network's has {param.shape}")
-                param[...] = saved[key]
+            arrays = {key: saved[key] for key in self.params}
+        for key, param in self.params.items():
+            if arrays[key].shape != param.shape:
+                raise ValueError(f"{file_name}: {key} has shape {arrays[key].shape}, the network's has {param.shape}; "
+                                 "no parameter was changed")
+            if not np.can_cast(arrays[key].dtype, param.dtype, casting="same_kind"):
+                raise TypeError(f"{file_name}: {key} has dtype {arrays[key].dtype}, which does not fit the network's "
+                                f"{param.dtype}; no parameter was changed")
+        for key, param in self.params.items():
+            param[...] = arrays[key]
 
     def _weight_keys(self) -> list[str]:
         return [key for key in self.params if key.startswith("W")]
 
-    def _add(self, name: str, layer: object, **owned: str) -> None:
-        """Append ``layer`` under ``name``; ``owned`` maps its attribute names to ``params`` keys."""
-        self.layers[name] = layer
-        for attribute, key in owned.items():
-            self.params[key] = getattr(layer, attribute)
-            self._owners[key] = (layer, attribute)
 
-    def _start(self, dtype, rng, seed, regularizer: ElasticNet | None) -> np.random.Generator:
-        self.dtype = float_dtype(dtype)
-        self.params, self.layers, self._owners = {}, OrderedDict(), {}
-        self.last_layer = SoftmaxWithLoss()
-        self.regularizer = regularizer
-        self.last_loss: float | None = None
-        return generator(rng, seed)
-
-    def _zeros(self, n: int) -> np.ndarray:
-        return np.zeros(n, dtype=self.dtype)
-
-
-class MultiLayerNet(_Network):
+class MultiLayerNet(Network):
     r"""A fully connected network: hidden layers with optional batch norm and dropout, then softmax.
 
     For hidden layers $l = 1, \dots, L$, with $h_0 = x$ and $\phi$ the activation:
@@ -235,24 +333,26 @@ class MultiLayerNet(_Network):
         self.use_dropout, self.use_batchnorm = bool(use_dropout), bool(use_batchnorm)
         if dropout_ration is not None:  # the book's spelling
             dropout_ratio = dropout_ration
-        rng = self._start(dtype, rng, seed, regularizer)
+        super().__init__(dtype=dtype, regularizer=regularizer)
+        rng = generator(rng, seed)
 
         sizes = [self.input_size, *self.hidden_size_list, self.output_size]
         for i in range(1, len(sizes)):
             W = init_weight((sizes[i - 1], sizes[i]), weight_init_std, rng=rng, dtype=self.dtype)
             # The first layer's input is the data: its gradient is never used, so skip computing it.
-            self._add(f"Affine{i}", Affine(W, self._zeros(sizes[i]), input_grad=i > 1), W=f"W{i}", b=f"b{i}")
+            b = np.zeros(sizes[i], dtype=self.dtype)
+            self.add_layer(f"Affine{i}", Affine(W, b, input_grad=i > 1), W=f"W{i}", b=f"b{i}")
             if i == len(sizes) - 1:
                 break
             if self.use_batchnorm:
-                bn = BatchNormalization(np.ones(sizes[i], dtype=self.dtype), self._zeros(sizes[i]))
-                self._add(f"BatchNorm{i}", bn, gamma=f"gamma{i}", beta=f"beta{i}")
-            self._add(f"Activation_function{i}", ACTIVATIONS[self.activation]())
+                bn = BatchNormalization(np.ones(sizes[i], dtype=self.dtype), np.zeros_like(b))
+                self.add_layer(f"BatchNorm{i}", bn, gamma=f"gamma{i}", beta=f"beta{i}")
+            self.add_layer(f"Activation_function{i}", ACTIVATIONS[self.activation]())
             if self.use_dropout:
-                self._add(f"Dropout{i}", Dropout(dropout_ratio, rng=rng))
+                self.add_layer(f"Dropout{i}", Dropout(dropout_ratio, rng=rng))
 
 
-class SimpleConvNet(_Network):
+class SimpleConvNet(Network):
     r"""The course's convolutional network: Conv → ReLU → Pool → Affine → ReLU → Affine → softmax.
 
     $$
@@ -311,21 +411,25 @@ class SimpleConvNet(_Network):
                              "tile; change filter_size or pad so that both sizes are even")
         self.input_dim, self.conv_param = (C, H, W), conv
         self.hidden_size, self.output_size = count("hidden_size", hidden_size), count("output_size", output_size)
-        rng = self._start(dtype, rng, seed, None)
+        super().__init__(dtype=dtype)
+        rng = generator(rng, seed)
 
         def weight(shape):
             return init_weight(shape, weight_init_std, rng=rng, dtype=self.dtype)
 
-        self._add("Conv1", Convolution(weight((FN, C, FS, FS)), self._zeros(FN), conv["stride"], conv["pad"],
-                                       input_grad=False),  # the data needs no gradient
-                  W="W1", b="b1")
-        self._add("Relu1", Relu())
-        self._add("Pool1", Pooling(2, 2, stride=2))
+        def zeros(n):
+            return np.zeros(n, dtype=self.dtype)
+
+        self.add_layer("Conv1", Convolution(weight((FN, C, FS, FS)), zeros(FN), conv["stride"], conv["pad"],
+                                            input_grad=False),  # the data needs no gradient
+                       W="W1", b="b1")
+        self.add_layer("Relu1", Relu())
+        self.add_layer("Pool1", Pooling(2, 2, stride=2))
         pooled = FN * (OH // 2) * (OW // 2)
-        self._add("Affine1", Affine(weight((pooled, self.hidden_size)), self._zeros(self.hidden_size)), W="W2", b="b2")
-        self._add("Relu2", Relu())
-        self._add("Affine2", Affine(weight((self.hidden_size, self.output_size)), self._zeros(self.output_size)),
-                  W="W3", b="b3")
+        self.add_layer("Affine1", Affine(weight((pooled, self.hidden_size)), zeros(self.hidden_size)), W="W2", b="b2")
+        self.add_layer("Relu2", Relu())
+        self.add_layer("Affine2", Affine(weight((self.hidden_size, self.output_size)), zeros(self.output_size)),
+                       W="W3", b="b3")
 
     def accuracy(self, x: np.ndarray, t: np.ndarray, batch_size: int | None = 100) -> float:
         """As `MultiLayerNet.accuracy`, in batches of 100 by default as in the book (im2col of

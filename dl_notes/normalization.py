@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import array, fraction, parameter, positive
+from ._checks import batch, forward_cache, fraction, parameter, positive
 
 __all__ = ["BatchNormalization", "InstanceNorm", "LayerNorm"]
 
@@ -137,7 +137,7 @@ class BatchNormalization:
         return (0, 2, 3), (1, x.shape[1], 1, 1)
 
     def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
-        x = array("x", x)
+        x = batch("BatchNormalization.forward", x)
         axes, shape = self._layout(x)
         self.train_flg = train_flg
         if train_flg:
@@ -158,6 +158,7 @@ class BatchNormalization:
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
+        forward_cache("BatchNormalization.backward", self.xn)
         axes, shape = self._layout(dout)
         self.dbeta = dout.sum(axis=axes)
         self.dgamma = np.sum(dout * self.xn, axis=axes)
@@ -216,7 +217,7 @@ class LayerNorm:
         return tuple(range(x.ndim - k, x.ndim)), tuple(range(x.ndim - k))
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        x = array("x", x)
+        x = batch("LayerNorm.forward", x)
         axes, _ = self._axes(x)
         self.xn, self.std, _, _ = _normalize(x, axes, self.eps)
         out = self.xn * self.gamma
@@ -224,6 +225,7 @@ class LayerNorm:
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
+        forward_cache("LayerNorm.backward", self.xn)
         axes, batch_axes = self._axes(dout)
         self.dbeta = dout.sum(axis=batch_axes)
         self.dgamma = np.sum(dout * self.xn, axis=batch_axes)
@@ -296,7 +298,7 @@ class InstanceNorm:
         return (1, x.shape[1], 1, 1)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        x = array("x", x)
+        x = batch("InstanceNorm.forward", x)
         shape = self._shape(x)
         self.xn, self.std, _, _ = _normalize(x, (2, 3), self.eps)
         out = self.xn * self.gamma.reshape(shape)
@@ -304,6 +306,7 @@ class InstanceNorm:
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
+        forward_cache("InstanceNorm.backward", self.xn)
         shape = self._shape(dout)
         self.dbeta = dout.sum(axis=(0, 2, 3))
         self.dgamma = np.sum(dout * self.xn, axis=(0, 2, 3))

@@ -54,7 +54,18 @@ class Optimizer:
     def update(self, params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray]) -> None:
         """Update every array of ``params`` in place, using the gradient under the same key.
 
-        Every key is checked before any is updated, so bad input leaves the parameters as they were.
+        Every key is checked before any is updated, so bad input leaves the parameters and the
+        optimizer's state (velocities, Adam's moments and step count) as they were.
+
+        Raises
+        ------
+        KeyError
+            If ``grads`` lacks a key of ``params``.
+        TypeError
+            If a parameter is not a floating-point array, or a gradient is not an array of
+            real numbers (a list, a string, complex or object dtype).
+        ValueError
+            If a gradient's shape differs from its parameter's, or a parameter is read-only.
         """
         pairs = [(key, param, _gradient_for(key, param, grads)) for key, param in params.items()]
         self.begin_update()
@@ -76,13 +87,18 @@ def _gradient_for(key: str, param: Any, grads: Mapping[str, np.ndarray]) -> np.n
     # Runs for every parameter of every step: the messages are built only on failure.
     if not (isinstance(param, np.ndarray) and param.dtype.kind == "f"):
         floating(f"params[{key!r}]", param, "updated in place")
+    if not param.flags.writeable:
+        raise ValueError(f"params[{key!r}] is read-only (flags.writeable is False), so it cannot be updated in "
+                         f"place; pass a writeable array (param.copy())")
     try:
         grad = grads[key]
     except KeyError:
         raise KeyError(f"grads has no entry for parameter {key!r}; grads has keys {sorted(grads)}") from None
-    shape = grad.shape if isinstance(grad, np.ndarray) else np.shape(grad)
-    if shape != param.shape:
-        raise ValueError(f"grads[{key!r}] has shape {shape}, but params[{key!r}] has shape {param.shape}")
+    if not (isinstance(grad, (np.ndarray, np.generic)) and grad.dtype.kind in "fiu"):
+        raise TypeError(f"grads[{key!r}] must be a numpy array of real numbers, got "
+                        + (f"dtype {grad.dtype}" if hasattr(grad, "dtype") else type(grad).__name__))
+    if grad.shape != param.shape:
+        raise ValueError(f"grads[{key!r}] has shape {grad.shape}, but params[{key!r}] has shape {param.shape}")
     return grad
 
 

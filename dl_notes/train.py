@@ -16,10 +16,12 @@ of ``epochs`` and evaluate at any cadence (``eval_every``); and it stops with
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 import numpy as np
 
 from . import optim
-from ._checks import NonFiniteError, count, finite, generator, one_of
+from ._checks import NonFiniteError, count, finite, generator, nonempty, one_of
 
 __all__ = ["Trainer", "TrainingDiverged"]
 
@@ -97,6 +99,10 @@ class Trainer:
     rng : numpy.random.Generator, optional
         For drawing the batches; or ``seed``.
     seed : int, optional
+    record : dict of str to callable, optional
+        More to measure at each evaluation: ``{name: fn}`` with ``fn(trainer) -> float``,
+        called after the accuracies; the values go to ``records[name]``, one per entry of
+        ``eval_iterations``. `eval_train` and `eval_test` give the data the accuracies use.
 
     Attributes
     ----------
@@ -106,6 +112,8 @@ class Trainer:
         Accuracies at each evaluation.
     eval_iterations : list of int
         The number of iterations done at each evaluation (0 for the first).
+    records : dict of str to list of float
+        What ``record`` measured, aligned with ``eval_iterations``.
     current_iter : int
 
     Raises
@@ -114,6 +122,8 @@ class Trainer:
         From `train` or `train_step`, when the loss is NaN or infinite.
     ValueError
         For data and labels of different lengths, non-finite data, or unknown optimizer names.
+    TypeError
+        If a value of ``record`` is not callable.
 
     Examples
     --------
@@ -126,6 +136,15 @@ class Trainer:
     >>> trainer.train()
     >>> len(trainer.train_loss_list), trainer.eval_iterations, len(trainer.test_acc_list)
     (8, [0, 4, 8], 3)
+
+    Recording the test loss at each evaluation as well:
+
+    >>> test_loss = lambda trainer: trainer.network.loss(*trainer.eval_test)
+    >>> trainer = Trainer(net, x, t, x[:50], t[:50], iterations=4, eval_every=2, mini_batch_size=50,
+    ...                   verbose=False, seed=0, record={"test_loss": test_loss})
+    >>> trainer.train()
+    >>> trainer.eval_iterations, [round(v, 3) for v in trainer.records["test_loss"]]
+    ([0, 2, 4], [1.106, 1.099, 1.097])
     >>> Trainer(net, x, t, x, t, iterations=10, optimizer_param={"lr": 1e30}, verbose=False, seed=0).train()
     Traceback (most recent call last):
     ...
@@ -136,7 +155,8 @@ class Trainer:
                  optimizer: str | optim.Optimizer = "SGD", optimizer_param: dict | None = None,
                  evaluate_sample_num_per_epoch: int | None = None, verbose: bool = True, *,
                  optimizer_name: str | None = None, iterations: int | None = None, eval_every: int | None = None,
-                 rng: np.random.Generator | None = None, seed: int | None = None) -> None:
+                 rng: np.random.Generator | None = None, seed: int | None = None,
+                 record: Mapping[str, Callable[["Trainer"], float]] | None = None) -> None:
         self.network = network
         self.x_train, self.t_train = self._data("train", x_train, t_train)
         self.x_test, self.t_test = self._data("test", x_test, t_test)
@@ -157,13 +177,24 @@ class Trainer:
         self.train_acc_list: list[float] = []
         self.test_acc_list: list[float] = []
         self.eval_iterations: list[int] = []
+        self.record = self._record(record)
+        self.records: dict[str, list[float]] = {name: [] for name in self.record}
 
     @staticmethod
     def _data(name: str, x, t) -> tuple[np.ndarray, np.ndarray]:
-        x, t = np.asarray(x), np.asarray(t)
+        x, t = nonempty("Trainer", np.asarray(x), f"x_{name}"), np.asarray(t)
         if len(x) != len(t):
             raise ValueError(f"x_{name} has {len(x)} samples but t_{name} has {len(t)}; they must match")
         return finite(f"x_{name}", x), t
+
+    @staticmethod
+    def _record(record) -> dict[str, Callable[["Trainer"], float]]:
+        record = {} if record is None else dict(record)
+        for name, fn in record.items():
+            if not isinstance(name, str) or not callable(fn):
+                raise TypeError(f"Trainer: record must map names (str) to functions fn(trainer) -> float, "
+                                f"got {name!r}: {fn!r}")
+        return record
 
     @staticmethod
     def _optimizer(optimizer, optimizer_param: dict | None) -> optim.Optimizer:
@@ -209,14 +240,30 @@ class Trainer:
             f"{what}; lower the learning rate (optimizer {self.optimizer!r}) "
             "or check the initial weights and the inputs", iteration, loss)
 
-    def evaluate(self) -> tuple[float, float]:
-        """Measure and record the training and test accuracy; return them."""
+    @property
+    def eval_train(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(x, t)``: the training data an evaluation measures (the first
+        ``evaluate_sample_num_per_epoch`` samples, or all)."""
         n = self.evaluate_sample_num_per_epoch
-        train_acc = self.network.accuracy(self.x_train[:n], self.t_train[:n])
-        test_acc = self.network.accuracy(self.x_test[:n], self.t_test[:n])
+        return self.x_train[:n], self.t_train[:n]
+
+    @property
+    def eval_test(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(x, t)``: the test data an evaluation measures."""
+        n = self.evaluate_sample_num_per_epoch
+        return self.x_test[:n], self.t_test[:n]
+
+    def evaluate(self) -> tuple[float, float]:
+        """Measure and record the training and test accuracy, then what ``record`` asks for;
+        return the accuracies."""
+        train_acc = self.network.accuracy(*self.eval_train)
+        test_acc = self.network.accuracy(*self.eval_test)
+        values = {name: float(fn(self)) for name, fn in self.record.items()}
         self.train_acc_list.append(float(train_acc))
         self.test_acc_list.append(float(test_acc))
         self.eval_iterations.append(self.current_iter)
+        for name, value in values.items():
+            self.records[name].append(value)
         return train_acc, test_acc
 
     def train(self) -> None:

@@ -11,7 +11,9 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import socket
+import stat
 import tarfile
 import threading
 import time
@@ -191,9 +193,17 @@ def test_flags_must_be_booleans(name):
 def test_unknown_source_is_an_error(monkeypatch):
     with pytest.raises(ValueError, match=r"source must be one of \('subset', 'full'\), got 'mnist'"):
         load_mnist(source="mnist")
-    monkeypatch.setenv("DL_NOTES_MNIST", "ful")
-    with pytest.raises(ValueError, match=r"DL_NOTES_MNIST must be one of .* got 'ful'"):
+
+
+
+@pytest.mark.parametrize("value", ["ful", "Full", "foo"])
+def test_a_bad_environment_value_names_the_variable_the_value_and_the_choices(monkeypatch, value):
+    monkeypatch.setenv("DL_NOTES_MNIST", value)
+    message = rf"^the environment variable DL_NOTES_MNIST is '{value}', but it must be 'subset' or 'full' "
+    with pytest.raises(ValueError, match=message):
         mnist_source()
+    with pytest.raises(ValueError, match=message):  # the same message when loading, before any work
+        load_mnist()
 
 
 def test_source_follows_the_environment(monkeypatch):
@@ -493,3 +503,37 @@ def test_download_mnist_checks_its_arguments(tmp_path):
         download_mnist(tmp_path, timeout=0)
     with pytest.raises(ValueError, match="at least one mirror"):
         download_mnist(tmp_path, mirrors=())
+
+
+def test_a_wrong_file_of_the_user_is_kept_aside_and_named_when_offline(full, monkeypatch, closed_url):
+    monkeypatch.setattr(datasets, "MIRRORS", (closed_url,))
+    name = datasets.FILES["train_images"][0]
+    full.mkdir(parents=True)
+    mine = b"my own copy, not quite MNIST"
+    (full / name).write_bytes(mine)
+    kept = full / f"{name}.bad-{sha256(mine)[:12]}"
+    with pytest.raises(DownloadFailed) as error:
+        load_mnist(source="full")
+    assert str(kept) in str(error.value) and sha256(mine) in str(error.value)
+    assert kept.read_bytes() == mine and not (full / name).exists()
+
+
+def test_a_wrong_file_of_the_user_is_kept_aside_when_a_good_copy_is_downloaded(full, tiny, mirror, capsys):
+    name = datasets.FILES["test_labels"][0]
+    full.mkdir(parents=True)
+    (full / name).write_bytes(b"stale")
+    assert_is_tiny(tiny, load_mnist(normalize=False, source="full"))
+    kept = full / f"{name}.bad-{sha256(b'stale')[:12]}"
+    assert kept.read_bytes() == b"stale"
+    assert str(kept) in capsys.readouterr().err
+
+
+def test_downloaded_and_converted_files_follow_the_umask(full):
+    mask = os.umask(0o027)
+    try:
+        load_mnist(source="full")
+    finally:
+        os.umask(mask)
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in full.iterdir()}
+    assert len(modes) == 4 + 4 + 1  # the .gz files, the .npy arrays, the manifest
+    assert set(modes.values()) == {0o640}, modes

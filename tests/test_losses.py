@@ -104,3 +104,34 @@ def test_non_finite_error_is_a_value_error():
     with pytest.raises(NonFiniteError):
         losses.softmax_cross_entropy(np.array([[np.nan, 0.0]]), np.array([0]))
     assert issubclass(NonFiniteError, ValueError)
+
+
+CROSS_ENTROPIES = ["cross_entropy_error", "cross_entropy_error_grad", "softmax_cross_entropy",
+                   "softmax_cross_entropy_grad"]
+
+
+@pytest.mark.parametrize("name", CROSS_ENTROPIES)
+def test_empty_batch_is_named_not_a_nan(name):
+    with pytest.raises(ValueError, match=rf"^{name}: [xy] is an empty batch \(shape \(0, 3\)\)"):
+        getattr(losses, name)(np.zeros((0, 3)), np.zeros(0, dtype=int))
+
+
+@pytest.mark.parametrize("name", ["sum_squared_error", "sum_squared_error_grad"])
+def test_empty_squared_error_is_named(name):
+    with pytest.raises(ValueError, match=rf"^{name}: y is empty \(shape \(0, 3\)\)"):
+        getattr(losses, name)(np.zeros((0, 3)), np.zeros((0, 3)))
+
+
+@pytest.mark.parametrize("name", CROSS_ENTROPIES)
+def test_float16_is_refused(name):
+    x, t, _ = batch()
+    with pytest.raises(TypeError, match=rf"^{name}: [xy] has dtype float16"):
+        getattr(losses, name)(softmax(x).astype(np.float16), t)
+
+
+@pytest.mark.parametrize("name", CROSS_ENTROPIES)
+@pytest.mark.parametrize("n_labels", [3, 5, 1])
+def test_labels_of_another_length_are_an_error(name, n_labels):
+    x, _, _ = batch(N=4)
+    with pytest.raises(ValueError, match=rf"t must be labels of shape \(4,\).*got shape \({n_labels},\)"):
+        getattr(losses, name)(softmax(x), np.zeros(n_labels, dtype=int))

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from dl_notes.gradcheck import check_network
-from dl_notes.layers import BatchNormalization, Dropout, Relu, Sigmoid, Tanh
-from dl_notes.nets import MultiLayerNet, SimpleConvNet
+from dl_notes.layers import Affine, BatchNormalization, Convolution, Dropout, InstanceNorm, LayerNorm, Pooling, Relu, Sigmoid, Tanh
+from dl_notes.nets import MultiLayerNet, Network, SimpleConvNet
+from dl_notes.train import Trainer
 from dl_notes.regularizers import L1, ElasticNet
 
 
@@ -210,6 +211,149 @@ def test_save_and_load_params_keep_the_layers_in_sync(tmp_path):
         np.testing.assert_array_equal(other.params[key], saved[key])
     with pytest.raises(ValueError, match=r"W1 has shape \(4, 3\), the network's has \(4, 5\)"):
         MultiLayerNet(4, [5], 2, seed=0).load_params(str(path))
+
+
+# --- a custom stack on the public Network ------------------------------------------------------
+
+NORMS = {
+    "batch": lambda C: BatchNormalization(np.ones(C), np.zeros(C)),
+    "layer": lambda C: LayerNorm(np.ones((C, 6, 6)), np.zeros((C, 6, 6))),
+    "instance": lambda C: InstanceNorm(np.ones(C), np.zeros(C)),
+}
+
+
+def conv_stack(norm, C=2, K=3, seed=0):
+    """conv 3x3 (pad 1) -> norm -> ReLU -> 2x2 max pooling -> affine, in float64, built by add_layer."""
+    rng = np.random.default_rng(seed)
+    net = Network(dtype=np.float64)
+    net.add_layer("Conv1", Convolution(0.5 * rng.standard_normal((C, 1, 3, 3)), np.zeros(C), stride=1, pad=1),
+                  W="W1", b="b1")
+    net.add_layer("Norm1", NORMS[norm](C), gamma="gamma1", beta="beta1")
+    net.add_layer("Relu1", Relu())
+    net.add_layer("Pool1", Pooling(2, 2, stride=2))
+    net.add_layer("Affine1", Affine(0.5 * rng.standard_normal((C * 3 * 3, K)), np.zeros(K)), W="W2", b="b2")
+    return net
+
+
+@pytest.mark.parametrize("norm", list(NORMS))
+def test_custom_conv_stack_gradient_matches_numerical(norm):
+    net = conv_stack(norm)
+    net.params["beta1"] += 0.3  # off the ReLU's kink at 0 for normalised values
+    rng = np.random.default_rng(1)
+    x, t = rng.standard_normal((4, 1, 6, 6)), rng.integers(0, 3, 4)
+    errors = check_network(net, x, t)
+    assert list(errors) == ["W1", "b1", "gamma1", "beta1", "W2", "b2"]
+    assert max(errors.values()) < 1e-6, errors
+
+
+def test_custom_stack_params_are_the_layers_arrays_and_save_load(tmp_path):
+    net = conv_stack("batch")
+    assert net.params["gamma1"] is net.layers["Norm1"].gamma and net.params["W2"] is net.layers["Affine1"].W
+    path = tmp_path / "stack.npz"
+    net.save_params(str(path))
+    other = conv_stack("batch", seed=1)
+    other.load_params(str(path))
+    for key in net.params:
+        np.testing.assert_array_equal(other.params[key], net.params[key])
+    assert other.params["W1"] is other.layers["Conv1"].W
+
+
+def test_a_custom_layer_with_train_flg_gets_it():
+    class Noisy:  # doubles its input in training only
+        def forward(self, x, train_flg=True):
+            self.train_flg = train_flg
+            return 2 * x if train_flg else x
+
+        def backward(self, dout):
+            return 2 * dout if self.train_flg else dout
+
+    net = Network(dtype=np.float64)
+    net.add_layer("Affine1", Affine(np.eye(2), np.zeros(2)), W="W1", b="b1")
+    net.add_layer("Noisy1", Noisy())
+    x = np.array([[1.0, -1.0]])
+    np.testing.assert_array_equal(net.predict(x), x)
+    np.testing.assert_array_equal(net.predict(x, train_flg=True), 2 * x)
+
+
+def test_add_layer_refuses_reused_names_and_missing_attributes():
+    net = Network()
+    net.add_layer("Relu1", Relu())
+    with pytest.raises(ValueError, match="a layer named 'Relu1' exists already"):
+        net.add_layer("Relu1", Relu())
+    with pytest.raises(AttributeError, match="Relu has no attribute 'W'"):
+        net.add_layer("Relu2", Relu(), W="W1")
+    net.add_layer("Affine1", Affine(np.ones((2, 2), np.float32), np.zeros(2, np.float32)), W="W1", b="b1")
+    with pytest.raises(ValueError, match=r"params keys \['W1'\] are already used"):
+        net.add_layer("Affine2", Affine(np.ones((2, 2), np.float32), np.zeros(2, np.float32)), W="W1")
+
+
+# --- labels: one reading in loss and accuracy ---------------------------------------------------
+
+def trained_separable(seed=0, N=60):
+    """A net that has learned a separable 3-class problem, so that its accuracy is far from chance."""
+    rng = np.random.default_rng(seed)
+    t = rng.integers(0, 3, N)
+    x = np.eye(3)[t] * 3 + 0.1 * rng.standard_normal((N, 3))
+    net = MultiLayerNet(3, [8], 3, dtype=np.float64, seed=seed)
+    Trainer(net, x, t, x, t, iterations=200, mini_batch_size=20, optimizer="Adam", optimizer_param={"lr": 0.05},
+            verbose=False, seed=seed).train()
+    return net, x, t
+
+
+@pytest.fixture(scope="module")
+def separable():
+    return trained_separable()
+
+
+def test_column_labels_read_as_indices_in_accuracy(separable):
+    net, x, t = separable
+    assert net.accuracy(x, t) > 0.9  # the premise: the net has learned
+    assert net.accuracy(x, t[:, None]) == net.accuracy(x, t)
+    assert net.loss(x, t[:, None]) == net.loss(x, t)
+
+
+def test_column_labels_through_trainer_match_flat_labels():
+    rng = np.random.default_rng(3)
+    t = rng.integers(0, 3, 60)
+    x = np.eye(3)[t] * 3 + 0.1 * rng.standard_normal((60, 3))
+    accs = []
+    for labels in (t, t[:, None]):
+        net = MultiLayerNet(3, [8], 3, dtype=np.float64, seed=0)
+        trainer = Trainer(net, x, labels, x, labels, iterations=50, mini_batch_size=20, optimizer="Adam",
+                          optimizer_param={"lr": 0.05}, verbose=False, seed=0)
+        trainer.train()
+        accs.append(trainer.test_acc_list)
+    assert accs[0] == accs[1]
+    assert accs[0][-1] > 0.9
+
+
+@pytest.mark.parametrize("method", ["loss", "accuracy"])
+@pytest.mark.parametrize("n_labels", [5, 7, 1])
+def test_labels_of_another_length_are_an_error(separable, method, n_labels):
+    net, x, t = separable
+    with pytest.raises(ValueError, match=rf"t must be labels of shape \(6,\).*got shape \({n_labels},\)"):
+        getattr(net, method)(x[:6], t[:n_labels])
+
+
+@pytest.mark.parametrize("method", ["predict", "loss", "accuracy", "gradient"])
+def test_empty_batch_is_named(method):
+    net = MultiLayerNet(4, [3], 2, seed=0)
+    args = (np.zeros((0, 4)),) if method == "predict" else (np.zeros((0, 4)), np.zeros(0, dtype=int))
+    with pytest.raises(ValueError, match=r"MultiLayerNet\.\w+: x is an empty batch \(shape \(0, 4\)\)"):
+        getattr(net, method)(*args)
+
+
+def test_load_params_is_all_or_nothing(tmp_path):
+    net = MultiLayerNet(4, [3], 2, seed=0)
+    path = tmp_path / "params.npz"
+    bad = {**net.params, "W2": np.zeros((3, 5), np.float32)}  # W1, b1 fit; W2, a later key, does not
+    with open(path, "wb") as f:
+        np.savez(f, **{k: (v if k == "W2" else v + 1) for k, v in bad.items()})
+    before = {k: v.copy() for k, v in net.params.items()}
+    with pytest.raises(ValueError, match=r"W2 has shape \(3, 5\), the network's has \(3, 2\); no parameter was changed"):
+        net.load_params(str(path))
+    for key in before:
+        np.testing.assert_array_equal(net.params[key], before[key], err_msg=key)
 
 
 # --- bad input ----------------------------------------------------------------------------------

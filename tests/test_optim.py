@@ -152,6 +152,52 @@ def test_bad_input_leaves_everything_as_it_was(cls):
     assert not any(state for state in vars(optimizer).values() if isinstance(state, dict))
 
 
+def _read_only(a):
+    a = a.copy()
+    a.flags.writeable = False
+    return a
+
+
+BAD_SECOND_KEY = {  # (params["b"], grads["b"]) with the right shape but wrong type, or a read-only "b"
+    "list": (P0.copy(), G1.tolist()),
+    "str": (np.array(1.0), "0.5"),
+    "complex": (P0.copy(), G1 + 1j),
+    "object": (P0.copy(), G1.astype(object)),
+    "read-only": (_read_only(P0), G1),
+}
+
+
+def _state(optimizer):
+    return {name: ({k: v.copy() for k, v in value.items()} if isinstance(value, dict) else value)
+            for name, value in vars(optimizer).items()}
+
+
+@pytest.mark.parametrize("bad", list(BAD_SECOND_KEY))
+@pytest.mark.parametrize("cls", [optim.SGD, optim.Momentum, optim.Nesterov, optim.AdaGrad, optim.RMSProp, optim.Adam])
+def test_bad_gradient_type_changes_nothing(cls, bad):
+    """A bad second entry is found before the first is updated, and before any state changes."""
+    optimizer = cls(lr=0.1)
+    params = {"a": P0.copy(), "b": P0.copy()}
+    optimizer.update(params, {"a": G1, "b": G2})  # some state to keep
+    param_b, grad_b = BAD_SECOND_KEY[bad]
+    params["b"] = param_b
+    before_params = {k: v.copy() for k, v in params.items()}
+    before_state = _state(optimizer)
+    with pytest.raises((TypeError, ValueError), match=r"params\['b'\]|grads\['b'\]"):
+        optimizer.update(params, {"a": G2, "b": grad_b})
+    for key in params:
+        np.testing.assert_array_equal(params[key], before_params[key])
+    after_state = _state(optimizer)
+    assert after_state.keys() == before_state.keys()
+    for name, value in before_state.items():
+        if isinstance(value, dict):
+            assert value.keys() == after_state[name].keys()
+            for k in value:
+                np.testing.assert_array_equal(after_state[name][k], value[k], err_msg=f"{name}[{k!r}]")
+        else:
+            assert after_state[name] == value, name
+
+
 # --- PyTorch reference trajectories (float32, 20 steps on the same gradients) ------------------
 
 @pytest.fixture(params=SOURCES)

@@ -144,3 +144,54 @@ def test_bad_data_is_named():
     x[3, 2] = np.nan
     with pytest.raises(ValueError, match=r"x_test must be finite, but x_test\[3, 2\] = nan"):
         Trainer(net, x[10:20], t[10:20], x, t)
+
+
+# --- record: what else to measure at each evaluation --------------------------------------------
+
+def test_record_is_measured_at_each_evaluation_on_the_evaluated_data():
+    seen = []
+
+    def test_loss(trainer):
+        seen.append(trainer.current_iter)
+        return trainer.network.loss(*trainer.eval_test)
+
+    trainer = make(iterations=6, eval_every=2, mini_batch_size=30, evaluate_sample_num_per_epoch=40,
+                   record={"test_loss": test_loss, "iteration": lambda trainer: trainer.current_iter})
+    trainer.train()
+    assert trainer.eval_iterations == seen == [0, 2, 4, 6]
+    assert trainer.records["iteration"] == [0.0, 2.0, 4.0, 6.0]
+    assert trainer.eval_test[0].shape == (40, 6) and trainer.eval_train[1].shape == (40,)
+    # The last value is the loss of the trained network on the evaluated test samples.
+    assert trainer.records["test_loss"][-1] == trainer.network.loss(trainer.x_test[:40], trainer.t_test[:40])
+    assert trainer.records["test_loss"][-1] < trainer.records["test_loss"][0]
+
+
+def test_record_does_not_change_training():
+    plain, recorded = make(iterations=4, eval_every=2), make(iterations=4, eval_every=2,
+                                                             record={"n": lambda trainer: len(trainer.x_train)})
+    plain.train(), recorded.train()
+    assert plain.train_loss_list == recorded.train_loss_list
+    assert plain.test_acc_list == recorded.test_acc_list
+
+
+@pytest.mark.parametrize("record", [{"loss": 0.5}, {1: lambda trainer: 0.0}], ids=["not-callable", "name-not-str"])
+def test_bad_record_is_named(record):
+    with pytest.raises(TypeError, match="Trainer: record must map names"):
+        make(record=record)
+
+
+def test_column_labels_are_indices_through_the_trainer():
+    flat, column = make(iterations=6, eval_every=3), make(iterations=6, eval_every=3)
+    column.t_train, column.t_test = column.t_train[:, None], column.t_test[:, None]
+    flat.train(), column.train()
+    assert column.test_acc_list == flat.test_acc_list
+    assert column.train_loss_list == flat.train_loss_list
+
+
+@pytest.mark.parametrize("which", ["train", "test"])
+def test_empty_data_is_named(which):
+    x, t = toy()
+    data = {"train": (x, t), "test": (x, t)}
+    data[which] = (x[:0], t[:0])
+    with pytest.raises(ValueError, match=rf"Trainer: x_{which} is an empty batch \(shape \(0, 6\)\)"):
+        Trainer(MultiLayerNet(6, [8], 3, seed=0), *data["train"], *data["test"], verbose=False)

@@ -29,13 +29,13 @@ from dl_notes.conv import Convolution, Pooling
 from dl_notes.init import init_weight
 from dl_notes.layers import Affine, Relu
 from dl_notes.losses import softmax_cross_entropy
-from dl_notes.nets import MultiLayerNet, _Network
+from dl_notes.nets import MultiLayerNet, Network
 from dl_notes.normalization import BatchNormalization, InstanceNorm, LayerNorm
 from dl_notes.regularizers import L1, L2, ElasticNet
+from dl_notes.train import Trainer, TrainingDiverged
 
 from ._plotting import check_lang, style
 from ._result import Result
-from .init_grid import train
 
 TITLE = {"ja": "フレームワーク演習: 正則化・正規化（MNIST）", "en": "Framework exercise: regularisation and normalisation (MNIST)"}
 
@@ -68,7 +68,7 @@ def keras_penalty(kind: str | None, strength: float) -> ElasticNet | None:
     return ElasticNet(3 * strength, l1_ratio=1 / 3)
 
 
-class SmallConvNet(_Network):
+class SmallConvNet(Network):
     r"""conv 3×3 (pad 1) → normalisation → ReLU → 2×2 max pooling → affine → softmax.
 
     ``norm`` is ``'none'``, ``'batch'`` (per channel over N, H, W), ``'layer'`` (per image over
@@ -83,20 +83,21 @@ class SmallConvNet(_Network):
     """
 
     def __init__(self, norm: str, filters: int = 8, *, seed: int = 0) -> None:
-        rng = self._start(np.float32, None, seed, None)
+        super().__init__(dtype=np.float32)
+        rng = np.random.default_rng(seed)
         self.norm = norm
-        conv = Convolution(init_weight((filters, 1, 3, 3), "he", rng=rng, dtype=self.dtype), self._zeros(filters),
-                           stride=1, pad=1)
-        self._add("Conv1", conv, W="W1", b="b1")
+        conv = Convolution(init_weight((filters, 1, 3, 3), "he", rng=rng, dtype=self.dtype),
+                           np.zeros(filters, dtype=self.dtype), stride=1, pad=1)
+        self.add_layer("Conv1", conv, W="W1", b="b1")
         if norm != "none":
             shape = (filters, 28, 28) if norm == "layer" else (filters,)
             layer = {"batch": BatchNormalization, "layer": LayerNorm, "instance": InstanceNorm}[norm](
                 np.ones(shape, dtype=self.dtype), np.zeros(shape, dtype=self.dtype))
-            self._add("Norm1", layer, gamma="gamma1", beta="beta1")
-        self._add("Relu1", Relu())
-        self._add("Pool1", Pooling(2, 2, stride=2))
-        self._add("Affine1", Affine(init_weight((filters * 14 * 14, 10), "he", rng=rng, dtype=self.dtype),
-                                    self._zeros(10)), W="W2", b="b2")
+            self.add_layer("Norm1", layer, gamma="gamma1", beta="beta1")
+        self.add_layer("Relu1", Relu())
+        self.add_layer("Pool1", Pooling(2, 2, stride=2))
+        self.add_layer("Affine1", Affine(init_weight((filters * 14 * 14, 10), "he", rng=rng, dtype=self.dtype),
+                                         np.zeros(10, dtype=self.dtype)), W="W2", b="b2")
 
     def predict(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
         x = np.asarray(x, dtype=self.dtype).reshape(-1, 1, 28, 28)  # (N, 784) -> (N, C=1, H, W)
@@ -106,25 +107,10 @@ class SmallConvNet(_Network):
         return super().accuracy(x, t, batch_size)
 
 
-class LossRecorder:
-    """Wraps a network for `Trainer`: every accuracy it measures also records the cross-entropy.
-
-    `Trainer` measures the training and then the validation accuracy at each evaluation; the
-    losses land in ``train_loss`` and ``val_loss`` in turn. The loss is the data term only
-    (no weight penalty), with the network in inference mode.
-    """
-
-    def __init__(self, net) -> None:
-        self.net, self.train_loss, self.val_loss = net, [], []
-
-    def __getattr__(self, name):
-        return getattr(self.net, name)
-
-    def accuracy(self, x: np.ndarray, t: np.ndarray) -> float:
-        scores = np.concatenate([self.net.predict(x[i:i + 500]) for i in range(0, len(x), 500)])
-        losses = self.train_loss if len(self.train_loss) == len(self.val_loss) else self.val_loss
-        losses.append(float(softmax_cross_entropy(scores, t)))
-        return float(np.mean(scores.argmax(axis=1) == t))
+def data_loss(net, x: np.ndarray, t: np.ndarray) -> float:
+    """The cross-entropy of ``net`` on ``(x, t)`` in inference mode, without the weight penalty."""
+    scores = np.concatenate([net.predict(x[i:i + 500]) for i in range(0, len(x), 500)])  # (N, 10)
+    return float(softmax_cross_entropy(scores, t))
 
 
 @dataclass(frozen=True)
@@ -161,11 +147,22 @@ TINY = Config(n_train=100, n_val=100, hidden=(10,), weight_cases=WEIGHT_CASES[:4
               filters=2, cnn_train=50, cnn_val=50, cnn_iterations=4, cnn_eval_every=2)
 
 
-def record(net, data, **kwargs) -> dict:
-    """`init_grid.train` on ``net``, adding the training and validation loss at each evaluation."""
-    recorder = LossRecorder(net)
-    curves = train(recorder, data, **kwargs)
-    return {**curves, "train_loss": recorder.train_loss, "val_loss": recorder.val_loss}
+def record(net, data, *, iterations: int, batch_size: int, lr: float, eval_every: int, seed: int) -> dict:
+    """Train ``net`` with SGD as `init_grid.train` does, recording at each evaluation the
+    accuracies and the loss (`data_loss`) on the training and the validation data."""
+    (x, t), (x_val, t_val) = data
+    losses = {"train_loss": lambda trainer: data_loss(net, *trainer.eval_train),
+              "val_loss": lambda trainer: data_loss(net, *trainer.eval_test)}
+    trainer = Trainer(net, x, t, x_val, t_val, mini_batch_size=batch_size, optimizer_param={"lr": lr},
+                      evaluate_sample_num_per_epoch=len(x_val), verbose=False, iterations=iterations,
+                      eval_every=eval_every, seed=seed, record=losses)
+    diverged_at = None
+    try:
+        trainer.train()
+    except TrainingDiverged as error:
+        diverged_at = error.iteration
+    return {"iterations": list(trainer.eval_iterations), "train_acc": list(trainer.train_acc_list),
+            "test_acc": list(trainer.test_acc_list), "diverged_at": diverged_at, **trainer.records}
 
 
 def run(config: Config) -> Result:
