@@ -323,3 +323,13 @@ def nonempty(where: str, x: np.ndarray, name: str = "x") -> np.ndarray:
         what = "a scalar, not a batch" if x.ndim == 0 else "an empty batch"
         raise ValueError(f"{where}: {name} is {what} (shape {x.shape}); give at least one sample")
     return x
+
+
+def as_floating(x: object) -> np.ndarray:
+    """``x`` as an array of floats: floating arrays as they are, anything else as float64.
+
+    >>> as_floating([1, 2]).dtype, as_floating(np.ones(2, np.float32)).dtype
+    (dtype('float64'), dtype('float32'))
+    """
+    x = np.asarray(x)
+    return x if x.dtype.kind == "f" else x.astype(np.float64)

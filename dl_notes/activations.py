@@ -15,17 +15,13 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._checks import as_floating
+
 __all__ = [
     "identity_function", "identity_grad", "step_function", "step_grad", "sigmoid", "sigmoid_grad",
     "tanh", "tanh_grad", "relu", "relu_grad", "leaky_relu", "leaky_relu_grad", "softmax", "softmax_grad",
     "d_sigmoid", "d_relu", "d_tanh", "d_step_function",
 ]
-
-
-def _floating(x: ArrayLike) -> np.ndarray:
-    """``x`` as an array of floats: floating arrays as they are, anything else as float64."""
-    x = np.asarray(x)
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
 
 
 def identity_function(x: ArrayLike) -> np.ndarray:
@@ -69,7 +65,7 @@ def identity_grad(x: ArrayLike) -> np.ndarray:
     >>> identity_grad(np.array([-1.5, 2.0]))
     array([1., 1.])
     """
-    return np.ones_like(_floating(x))
+    return np.ones_like(as_floating(x))
 
 
 def step_function(x: ArrayLike) -> np.ndarray:
@@ -98,7 +94,7 @@ def step_function(x: ArrayLike) -> np.ndarray:
     >>> step_function(np.array([-1.0, 0.0, 2.0]))
     array([0., 0., 1.])
     """
-    x = _floating(x)
+    x = as_floating(x)
     return (x > 0).astype(x.dtype)
 
 
@@ -117,7 +113,7 @@ def step_grad(x: ArrayLike) -> np.ndarray:
     >>> step_grad(np.array([-1.0, 0.0, 2.0]))
     array([0., 0., 0.])
     """
-    return np.zeros_like(_floating(x))
+    return np.zeros_like(as_floating(x))
 
 
 def sigmoid(x: ArrayLike) -> np.ndarray:
@@ -151,7 +147,7 @@ def sigmoid(x: ArrayLike) -> np.ndarray:
     >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
     array([0. , 0.5, 1. ])
     """
-    x = _floating(x)
+    x = as_floating(x)
     z = np.exp(-np.abs(x))  # in (0, 1]: cannot overflow
     out = np.where(x >= 0, 1.0, z)
     out /= 1 + z
@@ -189,7 +185,7 @@ def tanh(x: ArrayLike) -> np.ndarray:
     >>> tanh(np.array([-1000.0, 0.0]))
     array([-1.,  0.])
     """
-    return np.tanh(_floating(x))
+    return np.tanh(as_floating(x))
 
 
 def tanh_grad(x: ArrayLike) -> np.ndarray:
@@ -206,7 +202,7 @@ def tanh_grad(x: ArrayLike) -> np.ndarray:
     >>> tanh_grad(np.array([0.0, 1000.0]))
     array([1., 0.])
     """
-    y = np.tanh(_floating(x))
+    y = np.tanh(as_floating(x))
     return 1 - y * y
 
 
@@ -222,7 +218,7 @@ def relu(x: ArrayLike) -> np.ndarray:
     >>> relu(np.array([-2.0, 0.0, 3.0]))
     array([0., 0., 3.])
     """
-    return np.maximum(_floating(x), 0)
+    return np.maximum(as_floating(x), 0)
 
 
 def relu_grad(x: ArrayLike) -> np.ndarray:
@@ -262,7 +258,7 @@ def leaky_relu(x: ArrayLike, alpha: float = 0.01) -> np.ndarray:
     >>> leaky_relu(np.array([-2.0, 3.0]), alpha=0.1)
     array([-0.2,  3. ])
     """
-    x = _floating(x)
+    x = as_floating(x)
     return np.where(x > 0, x, alpha * x)
 
 
@@ -278,7 +274,7 @@ def leaky_relu_grad(x: ArrayLike, alpha: float = 0.01) -> np.ndarray:
     >>> leaky_relu_grad(np.array([-2.0, 3.0]), alpha=0.1)
     array([0.1, 1. ])
     """
-    x = _floating(x)
+    x = as_floating(x)
     return np.where(x > 0, 1.0, alpha).astype(x.dtype)
 
 
@@ -317,7 +313,7 @@ def softmax(x: ArrayLike, axis: int = -1) -> np.ndarray:
     >>> softmax(np.array([[0.0, np.log(3.0)]]))
     array([[0.25, 0.75]])
     """
-    x = _floating(x)
+    x = as_floating(x)
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     e /= e.sum(axis=axis, keepdims=True)
     return e

@@ -11,12 +11,47 @@ import numpy as np
 
 from ._checks import batch, forward_cache, fraction, generator
 
-__all__ = ["Dropout"]
+__all__ = ["Dropout", "keep_mask"]
 
 
-def _mask(rng: np.random.Generator, shape: tuple[int, ...], dtype: np.dtype, ratio: float) -> np.ndarray:
-    """A boolean mask keeping each entry with probability ``1 - ratio`` (drawn in x's precision)."""
-    draw_dtype = np.float64 if dtype == np.float64 else np.float32  # no float64 temporaries for float32
+def keep_mask(rng: np.random.Generator, shape: tuple[int, ...], dtype: np.dtype, ratio: float) -> np.ndarray:
+    r"""A boolean mask that keeps each entry with probability $1 - p$ (``ratio`` is $p$).
+
+    $$
+    m_i \sim \mathrm{Bernoulli}(1 - p)
+    $$
+
+    `Dropout` draws it over the units, `dl_notes.layers.DropConnect` over the weights. The
+    uniform numbers are drawn in the precision of ``dtype`` (float32 unless float64), so a
+    float32 network makes no float64 temporaries.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The source of randomness.
+    shape : tuple of int
+        The shape of the mask.
+    dtype : numpy.dtype
+        The dtype of the array the mask will multiply.
+    ratio : float
+        The drop probability $p$, in [0, 1).
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape ``shape``
+        True where the entry is kept.
+
+    See Also
+    --------
+    Dropout : the layer that uses it (page: Overfitting and regularisation).
+
+    Examples
+    --------
+    >>> m = keep_mask(np.random.default_rng(0), (1000,), np.float32, 0.25)
+    >>> m.dtype, bool(0.7 < m.mean() < 0.8)
+    (dtype('bool'), True)
+    """
+    draw_dtype = np.float64 if dtype == np.float64 else np.float32
     return rng.random(shape, dtype=draw_dtype) >= ratio
 
 
@@ -79,7 +114,7 @@ class Dropout:
         if not train_flg or self.dropout_ratio == 0:
             self.mask = None
             return x
-        self.mask = _mask(self.rng, x.shape, x.dtype, self.dropout_ratio)
+        self.mask = keep_mask(self.rng, x.shape, x.dtype, self.dropout_ratio)
         out = x * self.mask
         out *= 1 / (1 - self.dropout_ratio)
         return out

@@ -14,9 +14,10 @@ Every layer follows one contract, the course's:
 
 Layers that behave differently in training and inference (`BatchNormalization`,
 `Dropout`, `DropConnect`) take ``forward(x, train_flg=True)``. The normalisation layers live in
-`dl_notes.normalization`, `Dropout` in `dl_notes.dropout`, `Convolution` in `dl_notes.conv` and
-`Pooling` in `dl_notes.pooling`; they are importable from here too, as the course's
-``common/layers.py`` has them.
+`dl_notes.normalization`, `Dropout` in `dl_notes.dropout`, `SoftmaxWithLoss` beside the loss it
+computes in `dl_notes.losses`, `Convolution` in `dl_notes.conv` and `Pooling` in
+`dl_notes.pooling`; they are importable from here too, as the course's ``common/layers.py`` has
+them.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ import numpy as np
 from ._checks import batch, forward_cache, fraction, generator, parameter
 from .activations import sigmoid
 from .conv import Convolution
-from .dropout import Dropout, _mask
-from .losses import _softmax_cross_entropy, _softmax_minus_target
+from .dropout import Dropout, keep_mask
+from .losses import SoftmaxWithLoss
 from .normalization import BatchNormalization, InstanceNorm, LayerNorm
 from .pooling import Pooling
 
@@ -224,64 +225,6 @@ class Tanh:
         return dout * (1 - out * out)
 
 
-class SoftmaxWithLoss:
-    r"""Softmax and cross-entropy as one output layer: scores in, mean loss out.
-
-    $$
-    y = \operatorname{softmax}(x), \qquad
-    L = -\frac{1}{N} \sum_{n} \sum_{k} t_{nk} \log y_{nk}, \qquad
-    \frac{\partial L}{\partial x} = \frac{y - t}{N}
-    $$
-
-    ``forward(x, t)`` takes the scores first and the targets second, like the book and the
-    course's layer (the course's loss *functions* take the target first). ``t`` holds class
-    indices, shape (N,), or one-hot rows, shape (N, K). The loss is computed from the scores
-    (log-softmax), so it stays finite even where a probability underflows to zero.
-
-    Attributes
-    ----------
-    loss : float
-        The last loss.
-    y : ndarray, shape (N, K)
-        The last softmax output.
-    t : ndarray
-        The last (checked) targets.
-
-    Raises
-    ------
-    ValueError
-        If ``x`` is not finite or a label is outside $[0, K)$.
-
-    See Also
-    --------
-    dl_notes.losses.softmax_cross_entropy : the loss as a function.
-
-    Examples
-    --------
-    >>> layer = SoftmaxWithLoss()
-    >>> round(layer.forward(np.array([[0.0, 0.0], [0.0, 0.0]]), np.array([0, 1])), 6)   # log 2
-    0.693147
-    >>> layer.backward()
-    array([[-0.25,  0.25],
-           [ 0.25, -0.25]])
-    """
-
-    def __init__(self) -> None:
-        self.loss: float | None = None
-        self.y: np.ndarray | None = None
-        self.t: np.ndarray | None = None
-        self._x_shape: tuple[int, ...] | None = None
-
-    def forward(self, x: np.ndarray, t: np.ndarray) -> float:
-        self._x_shape = np.shape(x)
-        self.loss, self.y, self.t = _softmax_cross_entropy(x, t, "SoftmaxWithLoss.forward")
-        return self.loss
-
-    def backward(self, dout: float = 1) -> np.ndarray:
-        y = forward_cache("SoftmaxWithLoss.backward", self.y)
-        return _softmax_minus_target(y, self.t, dout).reshape(self._x_shape)
-
-
 class DropConnect(Affine):
     r"""An affine layer that, in training, drops each *weight* with probability $p$.
 
@@ -329,7 +272,7 @@ class DropConnect(Affine):
         self.mask = None
         self._W_used = self.W
         if train_flg and self.drop_ratio > 0:
-            self.mask = _mask(self.rng, self.W.shape, self.W.dtype, self.drop_ratio)
+            self.mask = keep_mask(self.rng, self.W.shape, self.W.dtype, self.drop_ratio)
             self._W_used = self.W * self.mask
             self._W_used *= 1 / (1 - self.drop_ratio)
         return self._forward(x, self._W_used)

@@ -5,6 +5,9 @@ Argument order: **prediction first, target second**, ``loss(y, t)``, as in the b
 first (``cross_entropy_error(d, y)``); nothing here guesses which is which, so code from the
 notebooks must swap the two arguments.
 
+`SoftmaxWithLoss` is the same loss as an output layer (``forward``/``backward``), the course's
+last layer; `dl_notes.layers` imports it from here.
+
 Targets ``t`` for cross-entropy are either class indices, shape (N,), or one-hot rows, shape
 (N, K) (rows of probabilities work too). Inputs are checked: non-finite predictions and labels
 out of range raise a ValueError instead of giving a NaN loss.
@@ -15,24 +18,23 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import array, batch, finite, labels
-from .activations import _floating
+from ._checks import array, as_floating, batch, finite, forward_cache, labels
 
 __all__ = [
     "sum_squared_error", "sum_squared_error_grad", "cross_entropy_error", "cross_entropy_error_grad",
-    "softmax_cross_entropy", "softmax_cross_entropy_grad",
+    "softmax_cross_entropy", "softmax_cross_entropy_grad", "SoftmaxWithLoss",
 ]
 
 
 def _as_batch(where: str, name: str, y: ArrayLike) -> np.ndarray:
     """``y`` as a finite floating (N, K) batch; a single row (K,) becomes (1, K) as in the book."""
-    y = _floating(array(name, y, ndim=(1, 2), layout="(K,) or (N, K)"))
+    y = as_floating(array(name, y, ndim=(1, 2), layout="(K,) or (N, K)"))
     y = y.reshape(1, -1) if y.ndim == 1 else y  # (N, K)
     return finite(name, batch(where, y, name))
 
 
 def _same_shape(where: str, y: ArrayLike, t: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-    y = finite("y", _floating(array("y", y)))
+    y = finite("y", as_floating(array("y", y)))
     if y.size == 0:
         raise ValueError(f"{where}: y is empty (shape {y.shape}); give at least one value")
     t = finite("t", array("t", t))
@@ -278,3 +280,61 @@ def _softmax_minus_target(y: np.ndarray, t: np.ndarray, scale: float = 1.0) -> n
         dx = y - t.astype(y.dtype, copy=False)
     dx *= scale / N
     return dx
+
+
+class SoftmaxWithLoss:
+    r"""Softmax and cross-entropy as one output layer: scores in, mean loss out.
+
+    $$
+    y = \operatorname{softmax}(x), \qquad
+    L = -\frac{1}{N} \sum_{n} \sum_{k} t_{nk} \log y_{nk}, \qquad
+    \frac{\partial L}{\partial x} = \frac{y - t}{N}
+    $$
+
+    ``forward(x, t)`` takes the scores first and the targets second, like the book and the
+    course's layer (the course's loss *functions* take the target first). ``t`` holds class
+    indices, shape (N,), or one-hot rows, shape (N, K). The loss is computed from the scores
+    (log-softmax), so it stays finite even where a probability underflows to zero.
+
+    Attributes
+    ----------
+    loss : float
+        The last loss.
+    y : ndarray, shape (N, K)
+        The last softmax output.
+    t : ndarray
+        The last (checked) targets.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not finite or a label is outside $[0, K)$.
+
+    See Also
+    --------
+    dl_notes.losses.softmax_cross_entropy : the loss as a function.
+
+    Examples
+    --------
+    >>> layer = SoftmaxWithLoss()
+    >>> round(layer.forward(np.array([[0.0, 0.0], [0.0, 0.0]]), np.array([0, 1])), 6)   # log 2
+    0.693147
+    >>> layer.backward()
+    array([[-0.25,  0.25],
+           [ 0.25, -0.25]])
+    """
+
+    def __init__(self) -> None:
+        self.loss: float | None = None
+        self.y: np.ndarray | None = None
+        self.t: np.ndarray | None = None
+        self._x_shape: tuple[int, ...] | None = None
+
+    def forward(self, x: np.ndarray, t: np.ndarray) -> float:
+        self._x_shape = np.shape(x)
+        self.loss, self.y, self.t = _softmax_cross_entropy(x, t, "SoftmaxWithLoss.forward")
+        return self.loss
+
+    def backward(self, dout: float = 1) -> np.ndarray:
+        y = forward_cache("SoftmaxWithLoss.backward", self.y)
+        return _softmax_minus_target(y, self.t, dout).reshape(self._x_shape)
