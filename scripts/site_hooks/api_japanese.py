@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import importlib.util
 import inspect
 import os
 import re
@@ -215,6 +216,8 @@ def translate_sections(sections: list, entry: dict, path: str = "") -> Translati
         where = key + (f"[{name!r}]" if name is not None else "") + (f"[{index}]" if index is not None else "")
         try:
             value = table[name] if name is not None else table[index] if index is not None else table
+            if value is None:
+                raise KeyError(where)
         except (KeyError, IndexError, TypeError):
             if not text.strip():
                 return text  # nothing to translate: the key may be left out
@@ -306,6 +309,25 @@ def _admonition(section: griffe.DocstringSectionAdmonition, text: str) -> griffe
 # --- the extension --------------------------------------------------------------------------------
 
 
+def _join_japanese_lines():
+    """japanese_text.join_japanese_lines, loaded by path: griffe loads this extension without the hooks' folder on sys.path."""
+    spec = importlib.util.spec_from_file_location("dl_notes_site_japanese_text", Path(__file__).with_name("japanese_text.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.join_japanese_lines
+
+
+def map_strings(value: Any, function) -> Any:
+    """``value`` (an entry: nested dicts and lists) with ``function`` applied to every string in it."""
+    if isinstance(value, str):
+        return function(value)
+    if isinstance(value, dict):
+        return {key: map_strings(item, function) for key, item in value.items()}
+    if isinstance(value, list):
+        return [map_strings(item, function) for item in value]
+    return value
+
+
 class JapaneseExtension(griffe.Extension):
     """Replace the English of each translated docstring with its Japanese entry (Japanese build only)."""
 
@@ -316,6 +338,7 @@ class JapaneseExtension(griffe.Extension):
     def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
         if os.environ.get("DL_NOTES_SITE_LANG", "ja") != "ja":
             return
+        join = _join_japanese_lines()  # a line break between Japanese characters would show as a space
         for path, entry in load_translations(self.folder).items():
             if path != pkg.path and not path.startswith(pkg.path + "."):
                 continue
@@ -325,4 +348,4 @@ class JapaneseExtension(griffe.Extension):
                 continue  # an entry that names nothing: tests/test_api_japanese.py reports it
             if obj.is_alias or obj.docstring is None:
                 continue
-            obj.docstring.parsed[:] = translate_sections(obj.docstring.parsed, entry, path).sections
+            obj.docstring.parsed[:] = translate_sections(obj.docstring.parsed, map_strings(entry, join), path).sections
