@@ -161,7 +161,7 @@ def test_staleness_check_names_the_object_and_the_fix():
     message = ja.staleness("pkg.add", changed, ENTRY, "docs/api/ja/pkg.yml")
     assert message is not None
     assert "pkg.add" in message and "docs/api/ja/pkg.yml" in message
-    assert f"source: {ja.source_hash(changed)}" in message and "Update the Japanese" in message
+    assert f"source: \"{ja.source_hash(changed)}\"" in message and "Update the Japanese" in message
 
 
 def test_a_complete_entry_has_no_problem():

@@ -138,7 +138,8 @@ def staleness(path: str, doc: str, entry: dict, file: str) -> str | None:
     return (
         f"{path}: the English docstring changed after its Japanese entry was written "
         f"(entry source {entry.get('source')!r}, docstring now {now!r}). Update the Japanese of {path} "
-        f"in {file} to say what the English says now, then set its `source: {now}`."
+        f"in {file} to say what the English says now, then set its `source: \"{now}\"` (quoted: an all-digit "
+        f"hash would load as a number)."
     )
 
 
