@@ -203,6 +203,17 @@ def test_translation_is_japanese_and_keeps_the_examples():
     assert dump(sections) == before  # the English sections are not changed
 
 
+def test_named_items_of_other_sections_are_translated_by_name():
+    doc = "A layer.\n\nAttributes\n----------\ndW : ndarray\n    The weight's gradient.\nx : ndarray\n    The input."
+    entry = {"text": "レイヤです。", "sections": {"Attributes": {"dW": "重みの勾配です。", "x": "入力です。"}}}
+    out = ja.translate_sections(ja.parse_docstring(doc), entry, "pkg.Layer")
+    assert out.problems == []
+    assert [(a.name, a.description) for a in out.sections[1].value] == [("dW", "重みの勾配です。"), ("x", "入力です。")]
+    entry["sections"]["Attributes"]["db"] = "バイアスの勾配です。"
+    assert "pkg.Layer: sections['Attributes'] names ['db'], which the docstring does not have" in \
+        ja.translate_sections(ja.parse_docstring(doc), entry, "pkg.Layer").problems
+
+
 @pytest.mark.parametrize(("text", "items"), [
     ("Momentum : damps.", [("Momentum", "damps.")]),
     ("im2col, col2im, conv2d_naive", [("im2col, col2im, conv2d_naive", "")]),

@@ -201,97 +201,124 @@ def translate_sections(sections: list, entry: dict, path: str = "") -> Translati
     >>> out.sections[0].value, out.sections[1].value[0].description, out.problems
     ('和です。', '数です。', [])
     """
-    prefix = f"{path}: " if path else ""
-    problems: list[str] = []
-    unused = {key: set(value) if isinstance(value, dict) else value for key, value in entry.items()}
-    unused.pop("source", None)
-    for key in set(entry) - ENTRY_KEYS:
-        problems.append(f"{prefix}unknown key {key!r} (expected one of {sorted(ENTRY_KEYS)})")
-        unused.pop(key, None)
-    other = entry.get("sections") or {}
-    out: list = []
+    translator = _Translator(entry, f"{path}: " if path else "")
+    return Translation([translator.section(section) for section in _one_description(sections)], translator.finish())
 
-    def replace(text: str, key: str, name: str | None = None, index: int | None = None, table: Any = None) -> str:
-        """The Japanese for one part of the docstring, or the English with a problem noted."""
-        table = entry.get(key) if table is None else table
-        where = key + (f"[{name!r}]" if name is not None else "") + (f"[{index}]" if index is not None else "")
+
+def _one_description(sections: list) -> list:
+    """``sections`` with the text sections before the first titled one merged into one (``text``)."""
+    head = 0
+    while head < len(sections) and sections[head].kind is griffe.DocstringSectionKind.text:
+        head += 1
+    if head <= 1:
+        return sections
+    merged = _copy(sections[0], value="\n\n".join(s.value for s in sections[:head]))
+    return [merged, *sections[head:]]
+
+
+class _Translator:
+    """Puts the parts of one entry into the sections of one docstring, noting what does not match."""
+
+    def __init__(self, entry: dict, prefix: str) -> None:
+        self.entry, self.prefix, self.problems = entry, prefix, []
+        self.other = entry.get("sections") or {}
+        self.unused = {key: set(value) if isinstance(value, dict) else value for key, value in entry.items() if key != "source"}
+        for key in set(entry) - ENTRY_KEYS:
+            self.problem(f"unknown key {key!r} (expected one of {sorted(ENTRY_KEYS)})")
+            self.unused.pop(key)
+        self.seen_titled = False
+
+    def problem(self, message: str) -> None:
+        self.problems.append(self.prefix + message)
+
+    def use(self, key: str, name: str | None = None) -> None:
+        """Mark ``key`` (or the ``name`` under it) as having its counterpart in the docstring."""
+        if name is None:
+            self.unused.pop(key, None)
+        elif isinstance(self.unused.get(key), set):
+            self.unused[key].discard(name)
+
+    def replace(self, text: str, where: str, table: Any, name: str | int | None = None) -> str:
+        """The Japanese ``table[name]`` (``table`` itself without a name) for the English ``text``."""
         try:
-            value = table[name] if name is not None else table[index] if index is not None else table
+            value = table if name is None else table[name]
             if value is None:
                 raise KeyError(where)
         except (KeyError, IndexError, TypeError):
-            if not text.strip():
-                return text  # nothing to translate: the key may be left out
-            problems.append(f"{prefix}no Japanese for {where} (the docstring has it)")
+            if text.strip():  # an empty English part may be left out
+                self.problem(f"no Japanese for {where} (the docstring has it)")
             return text
         if not isinstance(value, str):
-            problems.append(f"{prefix}{where} must be a string, got {type(value).__name__}")
+            self.problem(f"{where} must be a string, got {type(value).__name__}")
             return text
         return value.rstrip("\n")
 
-    seen_titled = False
-    for section in sections:
+    def section(self, section: Any) -> Any:
         kind = section.kind
         if kind is griffe.DocstringSectionKind.text:
-            if seen_titled:
-                problems.append(f"{prefix}a text section after a titled section is not supported: move it before the sections")
-                out.append(section)
-            elif out and out[-1].kind is griffe.DocstringSectionKind.text:
-                continue  # the description is one `text`
-            else:
-                unused.pop("text", None)
-                out.append(_copy(section, value=replace(section.value, "text")))
-            continue
-        seen_titled = True
+            if self.seen_titled:
+                self.problem("a text section after a titled section is not supported: move it before the sections")
+                return section
+            self.use("text")
+            return _copy(section, value=self.replace(section.value, "text", self.entry.get("text")))
+        self.seen_titled = True
         if kind is griffe.DocstringSectionKind.examples:
-            out.append(section)
-        elif kind is griffe.DocstringSectionKind.parameters:
-            names = [p.name for p in section.value]
-            unused["parameters"] = set(unused.get("parameters") or ()) - set(names)
-            params = [_copy(p, description=replace(p.description, "parameters", name=p.name)) for p in section.value]
-            out.append(_copy(section, value=params))
-        elif kind in LISTED_SECTIONS:
-            key = LISTED_SECTIONS[kind]
-            table = entry.get(key) if key in ENTRY_KEYS else other.get(key)
-            if key in ENTRY_KEYS:
-                unused.pop(key, None)
-            else:
-                unused.setdefault("sections", set()).discard(key)
-            items = [_copy(item, description=replace(item.description, key, index=i, table=table)) for i, item in enumerate(section.value)]
-            if isinstance(table, list) and len(table) > len(items):
-                problems.append(f"{prefix}{key} has {len(table)} items, the docstring {len(items)}")
-            out.append(_copy(section, value=items))
-        elif kind in NAMED_SECTIONS:
+            return section
+        if kind is griffe.DocstringSectionKind.parameters:
+            return self.named(section, "parameters", self.entry.get("parameters"))
+        if kind in LISTED_SECTIONS:
+            return self.listed(section, LISTED_SECTIONS[kind])
+        if kind in NAMED_SECTIONS:
             title = section.title or NAMED_SECTIONS[kind]
-            unused.setdefault("sections", set()).discard(title)
-            table = other.get(title)
-            items = [_copy(item, description=replace(item.description, "sections", name=item.name, table=table)) for item in section.value]
-            if isinstance(table, dict) and set(table) - {i.name for i in section.value}:
-                problems.append(f"{prefix}sections[{title!r}] names {sorted(set(table) - {i.name for i in section.value})}, which the docstring does not have")
-            out.append(_copy(section, value=items))
-        elif kind is griffe.DocstringSectionKind.admonition and section.title == "See Also":
-            items = parse_see_also(section.value.contents)
-            described = [names for names, description in items if description]
-            table = entry.get("see_also") or {}
-            unused.pop("see_also", None)
-            for extra in set(table) - set(described):
-                problems.append(f"{prefix}see_also[{extra!r}]: the See Also section has no description for {extra!r}")
-            items = [(names, replace(d, "see_also", name=names) if d else d) for names, d in items]
-            out.append(_admonition(section, render_see_also(items)))
-        elif kind is griffe.DocstringSectionKind.admonition:
-            unused.setdefault("sections", set()).discard(section.title)
-            out.append(_admonition(section, replace(section.value.contents, "sections", name=section.title, table=other)))
+            self.use("sections", title)
+            return self.named(section, f"sections[{title!r}]", self.other.get(title))
+        if kind is griffe.DocstringSectionKind.admonition and section.title == "See Also":
+            return self.see_also(section)
+        if kind is griffe.DocstringSectionKind.admonition:
+            self.use("sections", section.title)
+            return _admonition(section, self.replace(section.value.contents, f"sections[{section.title!r}]", self.other.get(section.title)))
+        self.problem(f"a {kind.value} section is not supported by the Japanese reference")
+        return section
+
+    def named(self, section: Any, where: str, table: Any) -> Any:
+        """Parameters, Attributes...: the items by name."""
+        names = {item.name for item in section.value}
+        if where == "parameters":
+            self.unused["parameters"] = set(self.unused.get("parameters") or ()) - names
+        elif isinstance(table, dict) and set(table) - names:
+            self.problem(f"{where} names {sorted(set(table) - names)}, which the docstring does not have")
+        items = [_copy(item, description=self.replace(item.description, f"{where}[{item.name!r}]", table, item.name)) for item in section.value]
+        return _copy(section, value=items)
+
+    def listed(self, section: Any, key: str) -> Any:
+        """Returns, Yields, Raises, Warns: the items in order."""
+        table = self.entry.get(key) if key in ENTRY_KEYS else self.other.get(key)
+        if key in ENTRY_KEYS:
+            self.use(key)
         else:
-            problems.append(f"{prefix}a {kind.value} section is not supported by the Japanese reference")
-            out.append(section)
-    for key, rest in unused.items():
-        if key == "parameters" and rest:
-            problems.append(f"{prefix}parameters {sorted(rest)} are translated but the docstring has no such parameter")
-        elif key == "sections" and rest:
-            problems.append(f"{prefix}sections {sorted(rest)} are translated but the docstring has no such section")
-        elif key not in ("parameters", "sections") and rest:
-            problems.append(f"{prefix}{key} is translated but the docstring has no such part")
-    return Translation(out, problems)
+            self.use("sections", key)
+        if isinstance(table, list) and len(table) > len(section.value):
+            self.problem(f"{key} has {len(table)} items, the docstring {len(section.value)}")
+        items = [_copy(item, description=self.replace(item.description, f"{key}[{i}]", table, i)) for i, item in enumerate(section.value)]
+        return _copy(section, value=items)
+
+    def see_also(self, section: Any) -> Any:
+        items = parse_see_also(section.value.contents)
+        table = self.entry.get("see_also") or {}
+        self.use("see_also")
+        for extra in set(table) - {names for names, description in items if description}:
+            self.problem(f"see_also[{extra!r}]: the See Also section has no description for {extra!r}")
+        items = [(names, self.replace(d, f"see_also[{names!r}]", table, names) if d else d) for names, d in items]
+        return _admonition(section, render_see_also(items))
+
+    def finish(self) -> list[str]:
+        """The problems, with the parts of the entry that nothing in the docstring used."""
+        for key, rest in self.unused.items():
+            if rest and key in ("parameters", "sections"):
+                self.problem(f"{key} {sorted(rest)} are translated but the docstring has no such {key[:-1]}")
+            elif rest:
+                self.problem(f"{key} is translated but the docstring has no such part")
+        return self.problems
 
 
 def _copy(item: Any, **changes: Any) -> Any:
