@@ -3,7 +3,8 @@
 The translation files are checked against the docstrings they translate (every public object has
 an entry, every entry names one, the keys match, and `source` says the English has not changed
 since); the extension is checked on parsed docstrings and on the built pages (the tests that take
-the session `site` fixture build the site once, see tests/conftest.py).
+the session `site` fixture build the site once, see tests/conftest.py; they are named
+``test_built_*``, so ``-k "not built"`` runs the rest in seconds).
 """
 
 from __future__ import annotations
