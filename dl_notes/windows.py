@@ -337,7 +337,7 @@ def scatter_windows(windows: np.ndarray, input_shape: tuple[int, int, int, int],
     Raises
     ------
     ValueError
-        When ``windows`` is not 6-D.
+        When ``windows`` is not 6-D, or ``input_shape`` does not start with its (N, C).
 
     See Also
     --------
@@ -354,6 +354,9 @@ def scatter_windows(windows: np.ndarray, input_shape: tuple[int, int, int, int],
     """
     windows = array("scatter_windows: windows", windows, ndim=6, layout="(N, C, OH, OW, FH, FW)")
     N, C, OH, OW, FH, FW = windows.shape
+    if len(input_shape) != 4 or tuple(input_shape[:2]) != (N, C):
+        raise ValueError(f"scatter_windows: input_shape must be (N, C, H, W) = ({N}, {C}, H, W) for windows of "
+                         f"shape {windows.shape}, got {tuple(input_shape)}")
     _, _, H, W = input_shape
     P = pad
     img = np.zeros((N, C, H + 2 * P, W + 2 * P), dtype=windows.dtype)   # (N, C, H+2P, W+2P)

@@ -231,6 +231,9 @@ BAD = {
                            ValueError, "Pooling: (W + 2*pad - pool_w) = 4 is not divisible by stride = 3; use pad=1"),
     "scatter-ndim": (lambda: scatter_windows(np.ones((1, 1, 2, 2)), (1, 1, 3, 3), 1, 0),
                      ValueError, "scatter_windows: windows must be 6-D (N, C, OH, OW, FH, FW), got shape (1, 1, 2, 2)"),
+    "scatter-input-shape": (lambda: scatter_windows(np.ones((2, 1, 2, 2, 2, 2)), (1, 1, 3, 3), 1, 0),
+                            ValueError, "scatter_windows: input_shape must be (N, C, H, W) = (2, 1, H, W) for windows "
+                                        "of shape (2, 1, 2, 2, 2, 2), got (1, 1, 3, 3)"),
     "pad-images-ndim": (lambda: pad_images(np.ones((4, 4)), 1),
                         ValueError, "pad_images: x must be 4-D (N, C, H, W), got shape (4, 4)"),
     "image-batch-ndim": (lambda: image_batch("Convolution", np.ones((28, 28))),
