@@ -22,7 +22,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ._checks import batch, count, float_dtype, generator, labels, nonempty, nonnegative, one_of
-from .conv import Convolution, conv_output_size
+from .conv import Convolution
+from .windows import conv_output_size
 from .pooling import Pooling
 from .gradcheck import numerical_gradient as _numerical_gradient
 from .init import init_weight

@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._checks import count, one_of
-from .conv import _as_float, _gradient, _output_size, _pad, _window
+from .windows import image_batch, offset_view, output_shape, pad_images, upstream_gradient
 
 __all__ = ["Pooling", "GlobalAveragePooling", "GlobalMaxPooling"]
 
@@ -88,20 +88,20 @@ class Pooling:
 
     def __init__(self, pool_h: int, pool_w: int, stride: int | tuple[int, int] | None = None,
                  pad: int = 0, mode: str = "max") -> None:
-        self.pool_h = count("pool_h", pool_h, 1)
-        self.pool_w = count("pool_w", pool_w, 1)
+        self.pool_h = count("Pooling: pool_h", pool_h, 1)
+        self.pool_w = count("Pooling: pool_w", pool_w, 1)
         if stride is None:
             self.stride = self.pool_h if self.pool_h == self.pool_w else (self.pool_h, self.pool_w)
         elif isinstance(stride, tuple):
-            self.stride = (count("stride[0]", stride[0], 1), count("stride[1]", stride[1], 1))
+            self.stride = (count("Pooling: stride[0]", stride[0], 1), count("Pooling: stride[1]", stride[1], 1))
         else:
-            self.stride = count("stride", stride, 1)
-        self.pad = count("pad", pad, 0)
+            self.stride = count("Pooling: stride", stride, 1)
+        self.pad = count("Pooling: pad", pad, 0)
         if 2 * self.pad > min(self.pool_h, self.pool_w):
             raise ValueError(f"Pooling: pad = {self.pad} is more than half the {self.pool_h}x{self.pool_w} "
                              f"window, so some windows would hold only padding; use pad <= "
                              f"{min(self.pool_h, self.pool_w) // 2}")
-        self.mode = one_of("mode", mode, ("max", "avg"))
+        self.mode = one_of("Pooling: mode", mode, ("max", "avg"))
         self.xp: np.ndarray | None = None
         self.out: np.ndarray | None = None
         self.x_shape: tuple[int, ...] | None = None
@@ -113,14 +113,13 @@ class Pooling:
 
     def forward(self, x: ArrayLike) -> np.ndarray:
         """The pooled maps, shape (N, C, OH, OW), in the dtype of ``x``."""
-        x = _as_float("Pooling", x)
+        x = image_batch("Pooling", x)
         N, C, H, W = x.shape
         PH, PW, P = self.pool_h, self.pool_w, self.pad
         SH, SW = self._strides()
-        OH = _output_size(H, PH, SH, P, where="Pooling", names=("H", "pool_h"))
-        OW = _output_size(W, PW, SW, P, where="Pooling", names=("W", "pool_w"))
-        xp = _pad(x, P, -np.inf if self.mode == "max" else 0)           # (N, C, H+2P, W+2P)
-        windows = [_window(xp, i, j, OH, OW, SH, SW) for i in range(PH) for j in range(PW)]
+        OH, OW = output_shape(H, W, PH, PW, (SH, SW), P, caller="Pooling", names=("pool_h", "pool_w"))
+        xp = pad_images(x, P, -np.inf if self.mode == "max" else 0)     # (N, C, H+2P, W+2P)
+        windows = [offset_view(xp, i, j, OH, OW, (SH, SW)) for i in range(PH) for j in range(PW)]
         out = windows[0].copy()                                           # (N, C, OH, OW)
         reduce = np.maximum if self.mode == "max" else np.add
         for window in windows[1:]:
@@ -140,7 +139,7 @@ class Pooling:
         N, C, H, W = self.x_shape
         OH, OW, SH, SW = self._geometry
         PH, PW, P = self.pool_h, self.pool_w, self.pad
-        dout = _gradient("Pooling", dout, (N, C, OH, OW), self.dtype)
+        dout = upstream_gradient("Pooling", dout, (N, C, OH, OW), self.dtype)
         # Windows that tile the input exactly write every pixel once: no zeroing needed.
         tiled = (SH, SW) == (PH, PW)
         dxp = (np.empty if tiled else np.zeros)((N, C, H + 2 * P, W + 2 * P), dtype=dout.dtype)  # (N, C, H+2P, W+2P)
@@ -149,10 +148,10 @@ class Pooling:
         taken = None
         for i in range(PH):
             for j in range(PW):
-                target = _window(dxp, i, j, OH, OW, SH, SW)             # (N, C, OH, OW)
+                target = offset_view(dxp, i, j, OH, OW, (SH, SW))       # (N, C, OH, OW)
                 if self.mode == "max":
                     # hit: this position holds the max and no earlier position of the window did
-                    hit = _window(self.xp, i, j, OH, OW, SH, SW) == self.out
+                    hit = offset_view(self.xp, i, j, OH, OW, (SH, SW)) == self.out
                     if taken is None:
                         taken = hit.copy()
                     else:
@@ -210,13 +209,13 @@ class GlobalAveragePooling:
 
     def forward(self, x: ArrayLike) -> np.ndarray:
         """Channel means, shape (N, C), in the dtype of ``x``."""
-        x = _as_float("GlobalAveragePooling", x)
+        x = image_batch("GlobalAveragePooling", x)
         self.x_shape, self.dtype = x.shape, x.dtype
         return x.mean(axis=(2, 3))                                        # (N, C)
 
     def backward(self, dout: ArrayLike) -> np.ndarray:
         """dL/dx, shape (N, C, H, W)."""
-        dout = _gradient("GlobalAveragePooling", dout, self.x_shape and self.x_shape[:2], self.dtype)
+        dout = upstream_gradient("GlobalAveragePooling", dout, self.x_shape and self.x_shape[:2], self.dtype)
         N, C, H, W = self.x_shape
         dx = np.empty(self.x_shape, dtype=dout.dtype)
         dx[...] = (dout * (1 / (H * W)))[:, :, None, None]
@@ -260,7 +259,7 @@ class GlobalMaxPooling:
 
     def forward(self, x: ArrayLike) -> np.ndarray:
         """Channel maxima, shape (N, C), in the dtype of ``x``."""
-        x = _as_float("GlobalMaxPooling", x)
+        x = image_batch("GlobalMaxPooling", x)
         N, C, H, W = x.shape
         flat = x.reshape(N, C, H * W)                                     # (N, C, H*W)
         self.arg = flat.argmax(axis=2)[:, :, None]                        # (N, C, 1)
@@ -269,7 +268,7 @@ class GlobalMaxPooling:
 
     def backward(self, dout: ArrayLike) -> np.ndarray:
         """dL/dx, shape (N, C, H, W), nonzero only at each channel's maximum."""
-        dout = _gradient("GlobalMaxPooling", dout, self.x_shape and self.x_shape[:2], self.dtype)
+        dout = upstream_gradient("GlobalMaxPooling", dout, self.x_shape and self.x_shape[:2], self.dtype)
         N, C, H, W = self.x_shape
         dx = np.zeros((N, C, H * W), dtype=dout.dtype)                    # (N, C, H*W)
         np.put_along_axis(dx, self.arg, dout[:, :, None], axis=2)

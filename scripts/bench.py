@@ -42,6 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
+from dl_notes.windows import im2col_loop
 from dl_notes_site.bench_tables import TARGETS, update_readme
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,14 +83,8 @@ def _timed(f: Callable[[], object]) -> float:
 # --- the course's way: float64, loop im2col ----------------------------------------------------
 
 def course_im2col(x, FH, FW, S=1, P=0):
-    N, C, H, W = x.shape
-    OH, OW = (H + 2 * P - FH) // S + 1, (W + 2 * P - FW) // S + 1
-    img = np.pad(x, [(0, 0), (0, 0), (P, P), (P, P)])
-    col = np.zeros((N, C, FH, FW, OH, OW))                      # float64, whatever x is
-    for y in range(FH):
-        for x_ in range(FW):
-            col[:, :, y, x_] = img[:, :, y:y + S * OH:S, x_:x_ + S * OW:S]
-    return col.transpose(0, 4, 5, 1, 2, 3).reshape(N * OH * OW, -1)
+    """The course's im2col (the loops of `dl_notes.windows.im2col_loop`) in float64, whatever x is."""
+    return im2col_loop(np.asarray(x, dtype=np.float64), FH, FW, S, P, floor=True)
 
 
 def course_col2im(col, shape, FH, FW, S=1, P=0):

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from dl_notes import datasets
-from dl_notes.conv import Convolution, Pooling
+from dl_notes.conv import Convolution
+from dl_notes.pooling import Pooling
 from dl_notes.init import init_weight
 from dl_notes.layers import Affine, Relu
 from dl_notes.losses import softmax_cross_entropy

@@ -3,10 +3,10 @@ r"""How much faster is convolution as one matrix product? A loop, the course's i
 Three ways to compute the same convolution (forward pass) of a small batch:
 
 - ``naive``: `dl_notes.conv.conv2d_naive`, one Python iteration per output value;
-- ``loop_im2col``: the course's ``common/util.py`` algorithm (`im2col_loop` below): a Python
+- ``loop_im2col``: the course's ``common/util.py`` algorithm (`dl_notes.windows.im2col_loop`): a Python
   loop over the $FH \times FW$ filter offsets fills a (N, C, FH, FW, OH, OW) array with one
   strided slice each, which is transposed to (N·OH·OW, C·FH·FW); then one matrix product;
-- ``strided_im2col``: `dl_notes.conv.im2col`, which takes every window at once as a strided
+- ``strided_im2col``: `dl_notes.windows.im2col`, which takes every window at once as a strided
   view (``sliding_window_view``) and copies it in one call; then the same matrix product.
 
 Each is run ``repeats`` times on the same seeded input and the median is kept (timings vary
@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dl_notes.conv import conv2d_naive, conv_output_size, im2col
+from dl_notes.conv import conv2d_naive
+from dl_notes.windows import conv_output_size, im2col, im2col_loop
 
 from ._plotting import check_lang, style
 from ._result import Result
@@ -49,22 +50,6 @@ class Config:
 
 DEFAULT = Config()
 TINY = Config(N=2, C=1, H=6, FN=2, F=3, repeats=2)
-
-
-def im2col_loop(x: np.ndarray, FH: int, FW: int) -> np.ndarray:
-    r"""The course's im2col (stride 1, no padding): a loop over the filter offsets, then a transpose.
-
-    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
-    >>> bool((im2col_loop(x, 2, 2) == im2col(x, 2, 2)).all())
-    True
-    """
-    N, C, H, W = x.shape
-    OH, OW = conv_output_size(H, FH), conv_output_size(W, FW)
-    col = np.zeros((N, C, FH, FW, OH, OW), dtype=x.dtype)
-    for p in range(FH):
-        for q in range(FW):
-            col[:, :, p, q] = x[:, :, p:p + OH, q:q + OW]                  # (N, C, OH, OW)
-    return col.transpose(0, 4, 5, 1, 2, 3).reshape(N * OH * OW, -1)       # (N*OH*OW, C*FH*FW)
 
 
 def conv_by_matmul(col: np.ndarray, W: np.ndarray, b: np.ndarray, N: int, OH: int, OW: int) -> np.ndarray:
