@@ -142,3 +142,12 @@ def train(net, data: Data, *, iterations: int, batch_size: int, lr: float, eval_
         "batch_loss": list(trainer.train_loss_list),
         "diverged_at": diverged_at,
     }
+
+
+def curve_arrays(prefix: str, curves: dict, fields: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """The ``fields`` of `train`'s ``curves`` as result arrays named ``'<prefix>/<field>'``.
+
+    >>> curve_arrays("sgd", {"iterations": [0, 5], "test_acc": [0.1, 0.4]}, ("iterations", "test_acc"))
+    {'sgd/iterations': array([0, 5]), 'sgd/test_acc': array([0.1, 0.4])}
+    """
+    return {f"{prefix}/{field}": np.asarray(curves[field]) for field in fields}

@@ -35,7 +35,7 @@ from dl_notes.regularizers import L1, L2, ElasticNet
 
 from ._plotting import check_lang, label_edges, note, panels, texts
 from ._result import Result
-from ._toolkit import describe, train
+from ._toolkit import curve_arrays, describe, train
 
 TITLE = {"ja": "フレームワーク演習: 正則化・正規化（MNIST）", "en": "Framework exercise: regularisation and normalisation (MNIST)"}
 
@@ -174,8 +174,7 @@ def run(config: Config) -> Result:
 
     def store(group: str, key: str, curves: dict) -> None:
         name = f"{group}/{key}"
-        for field in ("iterations", "train_loss", "val_loss", "train_acc", "test_acc"):
-            arrays[f"{name}/{field}"] = np.asarray(curves[field])
+        arrays.update(curve_arrays(name, curves, ("iterations", "train_loss", "val_loss", "train_acc", "test_acc")))
         val = curves["val_loss"]
         best = int(np.argmin(val))
         summary[name] = {

@@ -17,14 +17,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from dl_notes import datasets
 from dl_notes.nets import MultiLayerNet
 
 from ._plotting import ACT_NAMES, INIT_NAMES, check_lang, label_edges, note, panels, texts
 from ._result import Result
-from ._toolkit import describe, mnist, train
+from ._toolkit import curve_arrays, describe, mnist, train
 
 TITLE = {"ja": "活性化関数 × 重みの初期値（MNIST）", "en": "Activation × initialisation (MNIST)"}
 
@@ -73,6 +71,7 @@ def train_case(data, hidden: tuple[int, ...], activation: str, weight_init_std, 
 
     The curves are those of `dl_notes.experiments._toolkit.train`.
 
+    >>> import numpy as np
     >>> rng = np.random.default_rng(0)
     >>> x, t = rng.random((60, 4), dtype=np.float32), rng.integers(0, 3, 60)
     >>> run = train_case(((x, t), (x, t)), (5,), "relu", "he", iterations=4, batch_size=10, lr=0.1,
@@ -98,9 +97,7 @@ def run(config: Config) -> Result:
                                         iterations=config.iterations, batch_size=config.batch_size,
                                         lr=config.lr, eval_every=config.eval_every, seed=config.seed)
                     order.append(key)
-                    arrays[f"{key}/test_acc"] = np.asarray(curves["test_acc"])
-                    arrays[f"{key}/loss"] = np.asarray(curves["loss"])
-                    arrays[f"{key}/iterations"] = np.asarray(curves["iterations"])
+                    arrays.update(curve_arrays(key, curves, ("test_acc", "loss", "iterations")))
                     final[key] = curves["test_acc"][-1]
                     best[key] = max(curves["test_acc"])
                     # The first measurement after training started: how fast each case gets going.

@@ -16,14 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from dl_notes import datasets
 from dl_notes.nets import MultiLayerNet
 
 from ._plotting import check_lang, panels, style, texts
 from ._result import Result
-from ._toolkit import describe, mnist, train
+from ._toolkit import curve_arrays, describe, mnist, train
 
 TITLE = {"ja": "MNIST での最適化手法と学習率", "en": "Optimizers and learning rates on MNIST"}
 
@@ -86,9 +84,7 @@ def run(config: Config) -> Result:
             curves = train(net, data, lr=config.lr, optimizer=name, **common)
             case = case_key(key, ratio)
             order.append(case)
-            arrays[f"{case}/iterations"] = np.asarray(curves["iterations"])
-            arrays[f"{case}/test_acc"] = np.asarray(curves["test_acc"])
-            arrays[f"{case}/train_acc"] = np.asarray(curves["train_acc"])
+            arrays.update(curve_arrays(case, curves, ("iterations", "test_acc", "train_acc")))
             final[case] = curves["test_acc"][-1]
             diverged[case] = curves["diverged_at"]
 
@@ -99,9 +95,7 @@ def run(config: Config) -> Result:
         curves = train(net, data, lr=lr, optimizer="SGD", iterations=config.sweep_iterations,
                        batch_size=config.batch_size, eval_every=config.eval_every, seed=config.seed)
         key = f"{lr:g}"
-        arrays[f"sweep/{key}/iterations"] = np.asarray(curves["iterations"])
-        arrays[f"sweep/{key}/test_acc"] = np.asarray(curves["test_acc"])
-        arrays[f"sweep/{key}/loss"] = np.asarray(curves["loss"])
+        arrays.update(curve_arrays(f"sweep/{key}", curves, ("iterations", "test_acc", "loss")))
         sweep_final[key] = curves["test_acc"][-1]
         sweep_diverged[key] = curves["diverged_at"]
         sweep_loss[key] = curves["loss"][-1] if curves["loss"] else None

@@ -29,7 +29,7 @@ from dl_notes.regularizers import L1, L2
 
 from ._plotting import check_lang, label_edges, panels, style, texts
 from ._result import Result
-from ._toolkit import describe, train
+from ._toolkit import curve_arrays, describe, train
 
 TITLE = {"ja": "過学習と正則化（MNIST）", "en": "Overfitting and regularisation (MNIST)"}
 
@@ -95,9 +95,7 @@ def run(config: Config) -> Result:
         net = make_net(config, penalty, lam, dropout)
         curves = train(net, data, lr=lr, **common)
         w = weights(net)
-        arrays[f"{key}/iterations"] = np.asarray(curves["iterations"])
-        arrays[f"{key}/train_acc"] = np.asarray(curves["train_acc"])
-        arrays[f"{key}/test_acc"] = np.asarray(curves["test_acc"])
+        arrays.update(curve_arrays(key, curves, ("iterations", "train_acc", "test_acc")))
         arrays[f"{key}/hist"] = np.histogram(np.clip(w, BINS[0], BINS[-1]), BINS)[0]
         values["order"].append(key)
         values["cases"][key] = {"lr": lr, "penalty": penalty, "lam": lam, "dropout": dropout}
