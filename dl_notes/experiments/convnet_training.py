@@ -59,7 +59,8 @@ TINY = Config(n_train=300, n_test=100, filter_num=4, hidden_size=10, mlps=(("mlp
 def _train(net, data, config: Config) -> dict:
     """Train ``net`` with Adam on ``data``; batches drawn from ``config.seed`` (the same for every net).
 
-    The curves as arrays: the iterations measured at, the accuracies there, and every mini-batch's loss.
+    The curves as arrays: the iterations measured at, the accuracies there, and every mini-batch's loss
+    (`_toolkit.train`: a run that diverges ends its curves at the iteration where it did).
     """
     curves = train(net, data, iterations=config.iterations, batch_size=config.batch_size, lr=config.lr,
                    eval_every=config.eval_every, seed=config.seed, optimizer="Adam")

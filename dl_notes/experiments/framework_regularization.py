@@ -162,7 +162,7 @@ TINY = Config(n_train=100, n_val=100, hidden=(10,), weight_cases=WEIGHT_CASES[:4
 
 
 def record(net, data, **kwargs) -> dict:
-    """`_toolkit.train` on ``net``, adding the training and validation loss at each evaluation."""
+    """`init_grid.train` on ``net``, adding the training and validation loss at each evaluation."""
     recorder = LossRecorder(net)
     curves = train(recorder, data, **kwargs)
     return {**curves, "train_loss": recorder.train_loss, "val_loss": recorder.val_loss}
