@@ -1,7 +1,7 @@
 """Every figure made from MNIST says in its caption which data produced it.
 
-An experiment that imports dl_notes.datasets (directly or through another module) may draw from
-MNIST; each `figure(...)` of it on a page must put the experiment's `description` (from
+An experiment that imports dl_notes.datasets (directly or through another module, such as the
+experiments' `_toolkit`) may draw from MNIST; each `figure(...)` of it on a page must put the experiment's `description` (from
 `describe_mnist`: subset or full, how many images) into its caption, or say that the figure
 uses no data set (some figures of such experiments are made from random inputs).
 """
@@ -38,6 +38,15 @@ def test_mnist_figure_captions_name_the_data(page, experiment, figure, args):
         f"{page}: the caption of {experiment}/{figure} does not name the data (or say it uses none)"
 
 
-def test_the_rule_applies():
-    assert "mnist_subset" in MNIST_EXPERIMENTS and "optimizer_trajectories" not in MNIST_EXPERIMENTS
+@pytest.mark.parametrize("name, uses_mnist", [
+    ("mnist_subset", True),
+    ("init_grid", True),
+    ("optimizer_trajectories", False),
+    ("activation_histograms", False),  # random inputs; it shares only figure code (_plotting)
+])
+def test_the_rule_applies(name, uses_mnist):
+    assert (name in MNIST_EXPERIMENTS) == uses_mnist
+
+
+def test_the_rule_finds_figures():
     assert len(list(mnist_figures())) >= 4

@@ -1,13 +1,15 @@
-"""Shared look of the experiment figures: fonts per language, colours, deterministic output.
+"""Shared look and words of the experiment figures: fonts per language, colours, panel grids,
+labels used by several experiments, deterministic output.
 
-The library never imports matplotlib; only the ``plot`` functions of experiments do, through
-`figure`.
+The library never imports matplotlib; only the ``plot`` functions of experiments do, inside
+`style` (or `panels`, which enters it). This module imports nothing from the library either, so
+an experiment that needs only figures does not depend on the data or training code.
 """
 
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Iterator
 
 LANGS = ("ja", "en")
 
@@ -21,6 +23,24 @@ SAVE_RC = {
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
 
 
+# Names of activations and initialisations as every figure shows them.
+ACT_NAMES = {"sigmoid": "sigmoid", "relu": "ReLU", "tanh": "tanh"}
+INIT_NAMES = {
+    "ja": {"std0.01": "ガウス分布 (std 0.01)", "xavier": "Xavier", "he": "He"},
+    "en": {"std0.01": "Gaussian (std 0.01)", "xavier": "Xavier", "he": "He"},
+}
+
+# Axis and legend words that several experiments share; `texts` adds an experiment's own.
+LABELS = {
+    "ja": {"iteration": "イテレーション", "acc": "正解率", "test_acc": "テストデータの正解率",
+           "train": "訓練データ", "test": "テストデータ", "val": "検証データ",
+           "lr_axis": "学習率（対数軸）", "dropout": "ドロップアウト {r:g}"},
+    "en": {"iteration": "iteration", "acc": "accuracy", "test_acc": "test accuracy",
+           "train": "training data", "test": "test data", "val": "validation data",
+           "lr_axis": "learning rate (log scale)", "dropout": "dropout {r:g}"},
+}
+
+
 def check_lang(lang: str) -> str:
     """Return ``lang`` if it is a site language, else raise ``ValueError``.
 
@@ -30,6 +50,51 @@ def check_lang(lang: str) -> str:
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, got {lang!r}")
     return lang
+
+
+def texts(ja: dict[str, str], en: dict[str, str]) -> dict[str, dict[str, str]]:
+    """An experiment's figure texts per language: the shared `LABELS` and its own (which win).
+
+    Both languages must name the same keys, so that no label exists in one language only.
+
+    Parameters
+    ----------
+    ja, en : dict of str to str
+        The experiment's own texts in Japanese and in English.
+
+    Returns
+    -------
+    dict
+        ``{"ja": {...}, "en": {...}}``, each with every key of `LABELS` as well.
+
+    Raises
+    ------
+    ValueError
+        If ``ja`` and ``en`` do not have the same keys.
+
+    Examples
+    --------
+    >>> text = texts(ja={"x": "入力"}, en={"x": "input"})
+    >>> text["en"]["x"], text["ja"]["iteration"]
+    ('input', 'イテレーション')
+    >>> texts(ja={"x": "入力"}, en={})
+    Traceback (most recent call last):
+    ...
+    ValueError: texts: ja and en must have the same keys; only in ja: ['x'], only in en: []
+    """
+    if set(ja) != set(en):
+        raise ValueError(f"texts: ja and en must have the same keys; only in ja: {sorted(set(ja) - set(en))}, "
+                         f"only in en: {sorted(set(en) - set(ja))}")
+    return {"ja": {**LABELS["ja"], **ja}, "en": {**LABELS["en"], **en}}
+
+
+def note(label: str, remark: str, lang: str) -> str:
+    """``label (remark)``, with the full-width parentheses Japanese text uses.
+
+    >>> note("Adam", "test data", "en"), note("Adam", "テストデータ", "ja")
+    ('Adam (test data)', 'Adam（テストデータ）')
+    """
+    return f"{label}（{remark}）" if check_lang(lang) == "ja" else f"{label} ({remark})"
 
 
 @contextmanager
@@ -57,6 +122,74 @@ def style(lang: str) -> Iterator[None]:
     }
     with plt.rc_context(rc):
         yield
+
+
+@contextmanager
+def panels(lang: str, count: int = 1, cols: int | None = None, *, size: tuple[float, float],
+           **subplots: Any) -> Iterator[tuple[Any, Any]]:
+    """A figure of ``count`` panels in rows of ``cols``, drawn in `style` ``(lang)``.
+
+    Yields ``(figure, axes)``; ``axes`` is always 2-D (rows, cols), and the panels after the
+    first ``count`` are hidden. Draw the whole figure inside the ``with`` block: text takes its
+    font when it is created.
+
+    Parameters
+    ----------
+    lang : str
+        ``'ja'`` or ``'en'``.
+    count : int, default 1
+        How many panels are used.
+    cols : int or None, default None
+        Panels per row; None puts all ``count`` in one row.
+    size : (float, float)
+        Width and height of one panel, in inches.
+    **subplots
+        Passed on to ``matplotlib.pyplot.subplots`` (``sharex``, ``sharey``, ...).
+
+    Raises
+    ------
+    ValueError
+        If ``count`` or ``cols`` is not a positive integer.
+
+    Examples
+    --------
+    >>> with panels("en", 5, 2, size=(2.0, 1.5), sharey=True) as (figure, axes):
+    ...     figure.get_size_inches().tolist(), axes.shape, axes[2, 1].get_visible()
+    ([4.0, 4.5], (3, 2), False)
+    >>> import matplotlib.pyplot as plt; plt.close(figure)
+    """
+    import matplotlib.pyplot as plt
+
+    cols = count if cols is None else cols
+    for name, value in (("count", count), ("cols", cols)):
+        if not isinstance(value, int) or value < 1:
+            raise ValueError(f"panels: {name} must be a positive integer, got {value!r}")
+    rows = -(-count // cols)
+    with style(lang):
+        figure, axes = plt.subplots(rows, cols, figsize=(size[0] * cols, size[1] * rows), layout="constrained",
+                                    squeeze=False, **subplots)
+        for ax in axes.flat[count:]:
+            ax.set_visible(False)
+        try:
+            yield figure, axes
+        except BaseException:
+            plt.close(figure)
+            raise
+
+
+def label_edges(axes, xlabel: str, ylabel: str) -> None:
+    """Put ``xlabel`` under the bottom row of ``axes`` (2-D) and ``ylabel`` left of its first column.
+
+    >>> with panels("en", 4, 2, size=(2.0, 1.5)) as (figure, axes):
+    ...     label_edges(axes, "x", "y")
+    ...     [ax.get_xlabel() + ax.get_ylabel() or "-" for ax in axes.flat]
+    ['y', '-', 'xy', 'x']
+    >>> import matplotlib.pyplot as plt; plt.close(figure)
+    """
+    for ax in axes[-1]:
+        ax.set_xlabel(xlabel)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(ylabel)
 
 
 def show(figure) -> None:

@@ -17,9 +17,8 @@ import numpy as np
 
 from dl_notes import activations, init
 
-from ._plotting import check_lang, style
+from ._plotting import ACT_NAMES, check_lang, panels
 from ._result import Result
-from .init_grid import ACT_NAMES
 
 TITLE = {"ja": "各層の活性化の分布", "en": "Activation histograms"}
 
@@ -122,15 +121,11 @@ TEXT = {
 
 def histogram_figure(result: Result, lang: str, activation: str):
     """Rows: initialisations; columns: layers. Each panel is one layer's output histogram."""
-    import matplotlib.pyplot as plt
-
     text = TEXT[check_lang(lang)]
     v = result.values
     lo, hi = v["ranges"][activation]
     edges = np.linspace(lo, hi, v["bins"] + 1)
-    with style(lang):
-        figure, axes = plt.subplots(len(v["inits"]), v["layers"], figsize=(1.7 * v["layers"], 1.5 * len(v["inits"])),
-                                    layout="constrained", sharex=True, squeeze=False)
+    with panels(lang, len(v["inits"]) * v["layers"], v["layers"], size=(1.7, 1.5), sharex=True) as (figure, axes):
         for r, init_key in enumerate(v["inits"]):
             key = case_key(activation, init_key)
             counts = result.arrays[f"{key}/counts"]

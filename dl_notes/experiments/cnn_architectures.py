@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from dl_notes import architectures as arch
 
-from ._plotting import check_lang, style
+from ._plotting import check_lang, panels
 from ._result import Result
 
 TITLE = {"ja": "LeNet と AlexNet の層ごとのサイズとパラメータ数", "en": "LeNet and AlexNet layer by layer"}
@@ -64,13 +64,10 @@ TEXT = {"ja": {"x": "パラメータ数（対数目盛）", "conv": "畳み込�
 
 def plot(result: Result, lang: str):
     """Parameters of each layer that has any, per network, coloured by kind."""
-    import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
     text, v = TEXT[check_lang(lang)], result.values
-    with style(lang):
-        figure, axes = plt.subplots(1, len(v["networks"]), figsize=(3.3 * len(v["networks"]), 3.0),
-                                    layout="constrained", squeeze=False)
+    with panels(lang, len(v["networks"]), size=(3.3, 3.0)) as (figure, axes):
         for ax, net in zip(axes[0], v["networks"]):
             rows = [r for r in v["layers"][net] if r["params"]]
             ax.barh(range(len(rows)), [r["params"] for r in rows],

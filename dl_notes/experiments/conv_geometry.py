@@ -19,7 +19,7 @@ import numpy as np
 from dl_notes.conv import Convolution, col2im, conv_output_size, im2col
 from dl_notes.pooling import Pooling
 
-from ._plotting import check_lang, style
+from ._plotting import check_lang, panels, style
 from ._result import Result
 
 TITLE = {"ja": "畳み込みの出力サイズとパディング・ストライド・チャネル", "en": "Convolution geometry: sizes, padding, stride, channels"}
@@ -257,14 +257,10 @@ def plot_layout(result: Result, lang: str):
 
 def plot_overlap(result: Result, lang: str):
     """col2im(im2col(ones)): how many windows cover each pixel, for each setting."""
-    import matplotlib.pyplot as plt
-
     text = TEXT[check_lang(lang)]
     v, a = result.values, result.arrays
-    n = len(v["overlaps"])
-    with style(lang):
-        figure, axes = plt.subplots(1, n, figsize=(1.75 * n, 2.3), layout="constrained")
-        for k, (ax, o) in enumerate(zip(axes, v["overlaps"])):
+    with panels(lang, len(v["overlaps"]), size=(1.75, 2.3)) as (figure, axes):
+        for k, (ax, o) in enumerate(zip(axes[0], v["overlaps"])):
             counts = a[f"overlap{k}"]
             ax.imshow(counts, cmap="Blues", vmin=0, vmax=max(o["max"] for o in v["overlaps"]) * 1.3)
             for (r, c), value in np.ndenumerate(counts):

@@ -20,10 +20,10 @@ import numpy as np
 
 from dl_notes import datasets
 from dl_notes.nets import MultiLayerNet, SimpleConvNet
-from dl_notes.train import Trainer
 
-from ._plotting import check_lang, style
+from ._plotting import check_lang, note, style, texts
 from ._result import Result
+from ._toolkit import describe, mnist, train
 
 TITLE = {"ja": "SimpleConvNet の学習（MNIST）", "en": "Training SimpleConvNet (MNIST)"}
 
@@ -57,20 +57,20 @@ TINY = Config(n_train=300, n_test=100, filter_num=4, hidden_size=10, mlps=(("mlp
 
 
 def _train(net, data, config: Config) -> dict:
-    """Train ``net`` with Adam on ``data``; batches drawn from ``config.seed`` (the same for every net)."""
-    (x, t), (x_test, t_test) = data
-    trainer = Trainer(net, x, t, x_test, t_test, mini_batch_size=config.batch_size, optimizer="Adam",
-                      optimizer_param={"lr": config.lr}, evaluate_sample_num_per_epoch=len(x_test),
-                      verbose=False, iterations=config.iterations, eval_every=config.eval_every, seed=config.seed)
-    trainer.train()
-    return {"iterations": np.asarray(trainer.eval_iterations), "train_acc": np.asarray(trainer.train_acc_list),
-            "test_acc": np.asarray(trainer.test_acc_list), "loss": np.asarray(trainer.train_loss_list)}
+    """Train ``net`` with Adam on ``data``; batches drawn from ``config.seed`` (the same for every net).
+
+    The curves as arrays: the iterations measured at, the accuracies there, and every mini-batch's loss
+    (`_toolkit.train`: a run that diverges ends its curves at the iteration where it did).
+    """
+    curves = train(net, data, iterations=config.iterations, batch_size=config.batch_size, lr=config.lr,
+                   eval_every=config.eval_every, seed=config.seed, optimizer="Adam")
+    return {"iterations": np.asarray(curves["iterations"]), "train_acc": np.asarray(curves["train_acc"]),
+            "test_acc": np.asarray(curves["test_acc"]), "loss": np.asarray(curves["batch_loss"])}
 
 
 def run(config: Config) -> Result:
-    (x, t), (x_test, t_test) = datasets.load_mnist(flatten=False, source=config.source)
-    x, t = x[:config.n_train], t[:config.n_train]                        # (n_train, 1, 28, 28)
-    x_test, t_test = x_test[:config.n_test], t_test[:config.n_test]
+    (x, t), (x_test, t_test) = mnist(config.source, n_train=config.n_train, n_test=config.n_test,
+                                     flatten=False)  # x: (n_train, 1, 28, 28)
     net = SimpleConvNet((1, 28, 28), {"filter_num": config.filter_num, "filter_size": config.filter_size,
                                       "pad": 0, "stride": 1},
                         hidden_size=config.hidden_size, weight_init_std=config.weight_init_std, seed=config.seed)
@@ -107,19 +107,18 @@ def run(config: Config) -> Result:
         "digit_label": int(t_test[config.digit]),
         "filter_change": float(np.abs(arrays["filters_after"] - arrays["filters_before"]).mean()
                                / np.abs(arrays["filters_before"]).mean()),
-        "description": {lang: datasets.describe_mnist(config.source, lang) for lang in ("ja", "en")},
+        "description": describe(config.source),
     }
     return Result(arrays=arrays, values=values)
 
 
-TEXT = {
-    "ja": {"iteration": "イテレーション", "acc": "正解率", "train": "訓練", "test": "テスト",
-           "cnn": "SimpleConvNet", "mlp": "全結合 {h}", "before": "学習前", "after": "学習後",
-           "digit": "入力（ラベル {label}）", "map": "フィルタ {i}"},
-    "en": {"iteration": "iteration", "acc": "accuracy", "train": "train", "test": "test",
-           "cnn": "SimpleConvNet", "mlp": "fully connected {h}", "before": "before training",
-           "after": "after training", "digit": "input (label {label})", "map": "filter {i}"},
-}
+TEXT = texts(
+    ja={"train": "訓練", "test": "テスト", "cnn": "SimpleConvNet", "mlp": "全結合 {h}", "before": "学習前",
+        "after": "学習後", "digit": "入力（ラベル {label}）", "map": "フィルタ {i}"},
+    en={"train": "train", "test": "test", "cnn": "SimpleConvNet", "mlp": "fully connected {h}",
+        "before": "before training", "after": "after training", "digit": "input (label {label})",
+        "map": "filter {i}"},
+)
 
 
 def plot_accuracy(result: Result, lang: str):
@@ -132,10 +131,9 @@ def plot_accuracy(result: Result, lang: str):
         for i, key in enumerate(v["nets"]):
             name = text["cnn"] if key == "cnn" else text["mlp"].format(h="-".join(map(str, v["mlp_hidden"][key])))
             its = a[f"{key}/iterations"]
-            ax.plot(its, a[f"{key}/test_acc"], "-", color=f"C{i}", linewidth=1.6, label=f"{name}（{text['test']}）"
-                    if lang == "ja" else f"{name} ({text['test']})")
-            ax.plot(its, a[f"{key}/train_acc"], "--", color=f"C{i}", linewidth=1.0, label=f"{name}（{text['train']}）"
-                    if lang == "ja" else f"{name} ({text['train']})")
+            ax.plot(its, a[f"{key}/test_acc"], "-", color=f"C{i}", linewidth=1.6, label=note(name, text["test"], lang))
+            ax.plot(its, a[f"{key}/train_acc"], "--", color=f"C{i}", linewidth=1.0,
+                    label=note(name, text["train"], lang))
         ax.set(xlabel=text["iteration"], ylabel=text["acc"], ylim=(0, 1))
         ax.legend(fontsize="small", loc="lower right", ncol=2)
     return figure

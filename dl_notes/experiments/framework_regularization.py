@@ -12,7 +12,7 @@ validation loss. Here:
 - *normalisation*: conv 3×3 → normalisation → ReLU → 2×2 max pooling → affine, with
   `BatchNormalization`, `LayerNorm` (over C, H, W of each image) or `InstanceNorm`.
 
-Every run uses the same initial random stream and mini-batches (`init_grid.train`, SGD). The
+Every run uses the same initial random stream and mini-batches (`_toolkit.train`, SGD). The
 validation images are training images not used for training. The loss recorded is the
 cross-entropy without the penalty, on the whole training set and on the validation set, so
 that the runs compare on the same scale (Keras's ``loss`` includes the penalty).
@@ -33,10 +33,10 @@ from dl_notes.losses import softmax_cross_entropy
 from dl_notes.nets import MultiLayerNet, Network
 from dl_notes.normalization import BatchNormalization, InstanceNorm, LayerNorm
 from dl_notes.regularizers import L1, L2, ElasticNet
-from dl_notes.train import Trainer, TrainingDiverged
 
-from ._plotting import check_lang, style
+from ._plotting import check_lang, label_edges, note, panels, texts
 from ._result import Result
+from ._toolkit import curve_arrays, describe, train
 
 TITLE = {"ja": "フレームワーク演習: 正則化・正規化（MNIST）", "en": "Framework exercise: regularisation and normalisation (MNIST)"}
 
@@ -148,22 +148,12 @@ TINY = Config(n_train=100, n_val=100, hidden=(10,), weight_cases=WEIGHT_CASES[:4
               filters=2, cnn_train=50, cnn_val=50, cnn_iterations=4, cnn_eval_every=2)
 
 
-def record(net, data, *, iterations: int, batch_size: int, lr: float, eval_every: int, seed: int) -> dict:
-    """Train ``net`` with SGD as `init_grid.train` does, recording at each evaluation the
-    accuracies and the loss (`data_loss`) on the training and the validation data."""
-    (x, t), (x_val, t_val) = data
+def record(net, data, **settings) -> dict:
+    """Train ``net`` with SGD (`_toolkit.train`), recording at each evaluation the loss
+    (`data_loss`) on the training and on the validation data as ``train_loss`` and ``val_loss``."""
     losses = {"train_loss": lambda trainer: data_loss(net, *trainer.eval_train),
               "val_loss": lambda trainer: data_loss(net, *trainer.eval_test)}
-    trainer = Trainer(net, x, t, x_val, t_val, mini_batch_size=batch_size, optimizer_param={"lr": lr},
-                      evaluate_sample_num_per_epoch=len(x_val), verbose=False, iterations=iterations,
-                      eval_every=eval_every, seed=seed, record=losses)
-    diverged_at = None
-    try:
-        trainer.train()
-    except TrainingDiverged as error:
-        diverged_at = error.iteration
-    return {"iterations": list(trainer.eval_iterations), "train_acc": list(trainer.train_acc_list),
-            "test_acc": list(trainer.test_acc_list), "diverged_at": diverged_at, **trainer.records}
+    return train(net, data, record=losses, **settings)
 
 
 def run(config: Config) -> Result:
@@ -172,8 +162,7 @@ def run(config: Config) -> Result:
 
     def store(group: str, key: str, curves: dict) -> None:
         name = f"{group}/{key}"
-        for field in ("iterations", "train_loss", "val_loss", "train_acc", "test_acc"):
-            arrays[f"{name}/{field}"] = np.asarray(curves[field])
+        arrays.update(curve_arrays(name, curves, ("iterations", "train_loss", "val_loss", "train_acc", "test_acc")))
         val = curves["val_loss"]
         best = int(np.argmin(val))
         summary[name] = {
@@ -211,21 +200,19 @@ def run(config: Config) -> Result:
         "filters": config.filters, "cnn_train": config.cnn_train, "cnn_val": config.cnn_val,
         "cnn_lr": config.cnn_lr, "cnn_iterations": config.cnn_iterations,
         "cnn_epochs": config.cnn_iterations * config.batch_size / config.cnn_train,
-        "description": {lang: datasets.describe_mnist(config.source, lang) for lang in ("ja", "en")},
+        "description": describe(config.source),
     }
     return Result(arrays=arrays, values=values)
 
 
-TEXT = {
-    "ja": {"iteration": "イテレーション", "loss": "交差エントロピー誤差", "train": "訓練", "val": "検証",
-           "none": "正則化なし", "l1": "L1", "l2": "L2", "l1l2": "L1 + L2", "strong": "（10 倍）",
-           "dropout": "ドロップアウト {r:g}", "norm_none": "正規化なし", "batch": "バッチ正規化",
-           "layer": "層正規化", "instance": "インスタンス正規化", "strength": "強さ {s:g}"},
-    "en": {"iteration": "iteration", "loss": "cross-entropy", "train": "training", "val": "validation",
-           "none": "no regulariser", "l1": "L1", "l2": "L2", "l1l2": "L1 + L2", "strong": " (10×)",
-           "dropout": "dropout {r:g}", "norm_none": "no normalisation", "batch": "batch norm",
-           "layer": "layer norm", "instance": "instance norm", "strength": "strength {s:g}"},
-}
+TEXT = texts(
+    ja={"loss": "交差エントロピー誤差", "train": "訓練", "val": "検証", "none": "正則化なし", "l1": "L1", "l2": "L2",
+        "l1l2": "L1 + L2", "norm_none": "正規化なし", "batch": "バッチ正規化", "layer": "層正規化",
+        "instance": "インスタンス正規化", "strength": "強さ {s:g}"},
+    en={"loss": "cross-entropy", "train": "training", "val": "validation", "none": "no regulariser", "l1": "L1",
+        "l2": "L2", "l1l2": "L1 + L2", "norm_none": "no normalisation", "batch": "batch norm",
+        "layer": "layer norm", "instance": "instance norm", "strength": "strength {s:g}"},
+)
 
 
 def _panels(result: Result, lang: str, groups: list[tuple[str, str, str]], cols: int, top: float = 0.8):
@@ -234,13 +221,8 @@ def _panels(result: Result, lang: str, groups: list[tuple[str, str, str]], cols:
     The y axis stops at ``top``: the first measurement (about log 10 = 2.3) is cut off so that
     the gap between the curves, a few tenths, is visible.
     """
-    import matplotlib.pyplot as plt
-
     text = TEXT[check_lang(lang)]
-    rows = -(-len(groups) // cols)
-    with style(lang):
-        figure, axes = plt.subplots(rows, cols, figsize=(3.1 * cols, 2.5 * rows), layout="constrained",
-                                    sharex=True, sharey=True, squeeze=False)
+    with panels(lang, len(groups), cols, size=(3.1, 2.5), sharex=True, sharey=True) as (figure, axes):
         for ax, (group, key, title) in zip(axes.flat, groups):
             name = f"{group}/{key}"
             its = result.arrays[f"{name}/iterations"]
@@ -248,12 +230,7 @@ def _panels(result: Result, lang: str, groups: list[tuple[str, str, str]], cols:
             ax.plot(its, result.arrays[f"{name}/val_loss"], color="C1", linewidth=1.3, label=text["val"])
             ax.set_title(title, fontsize="small")
             ax.set_ylim(0, top)
-        for ax in axes.flat[len(groups):]:
-            ax.set_visible(False)
-        for ax in axes[-1]:
-            ax.set_xlabel(text["iteration"])
-        for ax in axes[:, 0]:
-            ax.set_ylabel(text["loss"])
+        label_edges(axes, text["iteration"], text["loss"])
         axes[0, 0].legend(fontsize="small", loc="upper right")
     return figure
 
@@ -263,8 +240,7 @@ def weight_title(values: dict, key: str, lang: str) -> str:
     case = values["weight_cases"][key]
     if case["kind"] is None:
         return text["none"]
-    return f"{text[case['kind']]}（{text['strength'].format(s=case['strength'])}）" if lang == "ja" else \
-        f"{text[case['kind']]} ({text['strength'].format(s=case['strength'])})"
+    return note(text[case["kind"]], text["strength"].format(s=case["strength"]), lang)
 
 
 def plot_weights(result: Result, lang: str):

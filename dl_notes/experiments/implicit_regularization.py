@@ -4,7 +4,7 @@ A ``MultiLayerNet(784, [100, 100], 10)`` (ReLU, He initial weights, plain SGD) i
 first 1,000 training images, few enough to be memorised, for the same number of epochs in every
 setting: (a) across mini-batch sizes at one learning rate, (b) across learning rates at one
 mini-batch size. Every setting starts from the same initial weights (``seed``) and draws its
-batches from the same seed, through `init_grid.train`. After the last epoch it records the
+batches from the same seed, through `_toolkit.train`. After the last epoch it records the
 accuracy and the loss on the training images and on all test images, and the gap
 
 $$
@@ -26,9 +26,9 @@ import numpy as np
 from dl_notes import datasets
 from dl_notes.nets import MultiLayerNet
 
-from ._plotting import check_lang, style
+from ._plotting import check_lang, panels, texts
 from ._result import Result
-from .init_grid import train
+from ._toolkit import describe, mnist, train
 
 TITLE = {"ja": "陰的正則化：ミニバッチの大きさと学習率（MNIST）",
          "en": "Implicit regularisation: batch size and learning rate (MNIST)"}
@@ -67,8 +67,7 @@ def setting_key(batch_size: int, lr: float) -> str:
 
 
 def run(config: Config) -> Result:
-    (x, t), test = datasets.load_mnist(source=config.source)
-    data = ((x[:config.n_train], t[:config.n_train]), test)
+    data = mnist(config.source, n_train=config.n_train)
     (x_train, t_train), (x_test, t_test) = data
     settings = [(b, config.lr) for b in config.batch_sizes] + [(config.batch_size, lr) for lr in config.lrs]
     values = {"settings": {}, "final_train_acc": {}, "final_test_acc": {}, "gap": {}, "train_loss": {},
@@ -102,38 +101,31 @@ def run(config: Config) -> Result:
         "n_train": config.n_train,
         "n_test": len(x_test),
         "hidden": list(config.hidden),
-        "description": {lang: datasets.describe_mnist(config.source, lang) for lang in ("ja", "en")},
+        "description": describe(config.source),
     })
     return Result(arrays={}, values=values)
 
 
-TEXT = {
-    "ja": {"batch": "ミニバッチの大きさ（対数軸）", "lr_axis": "学習率（対数軸）", "acc": "正解率",
-           "train": "訓練データ", "test": "テストデータ", "at_lr": "学習率 {lr:g}",
-           "at_batch": "ミニバッチの大きさ {b}"},
-    "en": {"batch": "mini-batch size (log scale)", "lr_axis": "learning rate (log scale)", "acc": "accuracy",
-           "train": "training data", "test": "test data", "at_lr": "learning rate {lr:g}",
-           "at_batch": "mini-batch of {b}"},
-}
+TEXT = texts(
+    ja={"batch": "ミニバッチの大きさ（対数軸）", "at_lr": "学習率 {lr:g}", "at_batch": "ミニバッチの大きさ {b}"},
+    en={"batch": "mini-batch size (log scale)", "at_lr": "learning rate {lr:g}", "at_batch": "mini-batch of {b}"},
+)
 
 
 def plot(result: Result, lang: str):
     """Final training (dashed) and test (solid) accuracy: left against the mini-batch size, right
     against the learning rate."""
-    import matplotlib.pyplot as plt
-
     text = TEXT[check_lang(lang)]
     v = result.values
-    panels = (
+    sweeps = (
         (v["batch_sizes"], v["batch_order"], text["batch"], text["at_lr"].format(lr=v["lr"])),
         (v["lrs"], v["lr_order"], text["lr_axis"], text["at_batch"].format(b=v["batch_size"])),
     )
     # The accuracies differ by a few points: start the axis just below the lowest, in steps of 0.05.
     lowest = min(min(v["final_train_acc"].values()), min(v["final_test_acc"].values()))
     bottom = np.floor((lowest - 0.02) * 20) / 20
-    with style(lang):
-        figure, axes = plt.subplots(1, 2, figsize=(9.6, 3.4), layout="constrained", sharey=True)
-        for ax, (xs, keys, xlabel, title) in zip(axes, panels):
+    with panels(lang, 2, size=(4.8, 3.4), sharey=True) as (figure, axes):
+        for ax, (xs, keys, xlabel, title) in zip(axes[0], sweeps):
             ax.plot(xs, [v["final_train_acc"][k] for k in keys], "--o", color="C0", linewidth=1.3, markersize=5,
                     label=text["train"])
             ax.plot(xs, [v["final_test_acc"][k] for k in keys], "-o", color="C1", linewidth=1.3, markersize=5,
@@ -143,8 +135,8 @@ def plot(result: Result, lang: str):
             ax.minorticks_off()
             ax.set(xlabel=xlabel, title=title, ylim=(max(bottom, 0), 1.01))
             ax.title.set_fontsize("medium")
-        axes[0].set_ylabel(text["acc"])
-        axes[0].legend(fontsize="small", loc="lower left")
+        axes[0, 0].set_ylabel(text["acc"])
+        axes[0, 0].legend(fontsize="small", loc="lower left")
     return figure
 
 

@@ -9,33 +9,26 @@ batch normalisation (``use_batchnorm``): the weight-initialisation page reads th
 the batch-normalisation page compares the two. One experiment rather than two, so that no run
 is computed twice and the chapter stays within its time budget.
 
-`train_case` is the one training loop of the chapter: `dl_notes.train.Trainer` on a
-`dl_notes.nets.MultiLayerNet`, float32.
+`train_case` builds each case's `dl_notes.nets.MultiLayerNet` (float32) and trains it with the
+experiments' shared loop, `dl_notes.experiments._toolkit.train` (`dl_notes.train.Trainer`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from dl_notes import datasets
 from dl_notes.nets import MultiLayerNet
-from dl_notes.train import Trainer, TrainingDiverged
 
-from ._plotting import check_lang, style
+from ._plotting import ACT_NAMES, INIT_NAMES, check_lang, label_edges, note, panels, texts
 from ._result import Result
+from ._toolkit import curve_arrays, describe, mnist, train
 
 TITLE = {"ja": "活性化関数 × 重みの初期値（MNIST）", "en": "Activation × initialisation (MNIST)"}
 
 # (key, weight_init_std as MultiLayerNet takes it)
 INITS = (("std0.01", 0.01), ("xavier", "xavier"), ("he", "he"))
 DEPTHS = (("shallow", (40, 20)), ("deep", (40, 20, 20, 20, 20, 20)))
-INIT_NAMES = {
-    "ja": {"std0.01": "ガウス分布 (std 0.01)", "xavier": "Xavier", "he": "He"},
-    "en": {"std0.01": "Gaussian (std 0.01)", "xavier": "Xavier", "he": "He"},
-}
-ACT_NAMES = {"sigmoid": "sigmoid", "relu": "ReLU", "tanh": "tanh"}
 
 
 @dataclass(frozen=True)
@@ -76,6 +69,9 @@ def train_case(data, hidden: tuple[int, ...], activation: str, weight_init_std, 
                iterations: int, batch_size: int, lr: float, eval_every: int, seed: int) -> dict:
     """Build a `MultiLayerNet` for ``data`` (initial weights from ``seed``), `train` it, return its curves.
 
+    The curves are those of `dl_notes.experiments._toolkit.train`.
+
+    >>> import numpy as np
     >>> rng = np.random.default_rng(0)
     >>> x, t = rng.random((60, 4), dtype=np.float32), rng.integers(0, 3, 60)
     >>> run = train_case(((x, t), (x, t)), (5,), "relu", "he", iterations=4, batch_size=10, lr=0.1,
@@ -89,47 +85,8 @@ def train_case(data, hidden: tuple[int, ...], activation: str, weight_init_std, 
     return train(net, data, iterations=iterations, batch_size=batch_size, lr=lr, eval_every=eval_every, seed=seed)
 
 
-def train(net, data, *, iterations: int, batch_size: int, lr: float, eval_every: int, seed: int,
-          optimizer: str = "SGD") -> dict:
-    """Train ``net`` in place with ``optimizer`` (`dl_notes.train.Trainer`, batches drawn from ``seed``).
-
-    ``data`` is ``((x_train, t_train), (x_test, t_test))`` as `load_mnist` gives it. The test
-    accuracy is measured on the whole test set every ``eval_every`` iterations (and before the
-    first); ``loss`` is the mean training loss of the mini-batches between two measurements.
-    A run that diverges is recorded (``diverged_at``) instead of stopping the grid.
-    """
-    (x, t), (x_test, t_test) = data
-    # evaluate_sample_num_per_epoch = the test set's size keeps the test set whole and measures
-    # the training accuracy on as many training images.
-    trainer = Trainer(net, x, t, x_test, t_test, mini_batch_size=batch_size, optimizer=optimizer,
-                      optimizer_param={"lr": lr}, evaluate_sample_num_per_epoch=len(x_test), verbose=False,
-                      iterations=iterations, eval_every=eval_every, seed=seed)
-    diverged_at = None
-    try:
-        trainer.train()
-    except TrainingDiverged as error:
-        diverged_at = error.iteration
-    losses = np.asarray(trainer.train_loss_list)
-    windows = [losses[a:b].mean() for a, b in zip(trainer.eval_iterations, trainer.eval_iterations[1:])]
-    return {
-        "iterations": list(trainer.eval_iterations),
-        "test_acc": list(trainer.test_acc_list),
-        "train_acc": list(trainer.train_acc_list),
-        "loss": [float(w) for w in windows],
-        "diverged_at": diverged_at,
-    }
-
-
-def load_data(config) -> tuple:
-    """The MNIST arrays of ``config.source``, the training set cut to ``train_subset`` if set."""
-    (x, t), test = datasets.load_mnist(source=config.source)
-    if config.train_subset is not None:
-        x, t = x[:config.train_subset], t[:config.train_subset]
-    return (x, t), test
-
-
 def run(config: Config) -> Result:
-    data = load_data(config)
+    data = mnist(config.source, n_train=config.train_subset)
     order, arrays, final, best, loss_final, diverged, labels, early = [], {}, {}, {}, {}, {}, {}, {}
     for depth, hidden in config.depths:
         for bn in config.batchnorm:
@@ -140,9 +97,7 @@ def run(config: Config) -> Result:
                                         iterations=config.iterations, batch_size=config.batch_size,
                                         lr=config.lr, eval_every=config.eval_every, seed=config.seed)
                     order.append(key)
-                    arrays[f"{key}/test_acc"] = np.asarray(curves["test_acc"])
-                    arrays[f"{key}/loss"] = np.asarray(curves["loss"])
-                    arrays[f"{key}/iterations"] = np.asarray(curves["iterations"])
+                    arrays.update(curve_arrays(key, curves, ("test_acc", "loss", "iterations")))
                     final[key] = curves["test_acc"][-1]
                     best[key] = max(curves["test_acc"])
                     # The first measurement after training started: how fast each case gets going.
@@ -181,7 +136,7 @@ def run(config: Config) -> Result:
         "n_test": len(data[1][0]),
         "epochs": config.iterations * config.batch_size / n_train,
         "chance": 1 / 10,
-        "description": {lang: datasets.describe_mnist(config.source, lang) for lang in ("ja", "en")},
+        "description": describe(config.source),
     }
     return Result(arrays=arrays, values=values)
 
@@ -192,12 +147,10 @@ def ranked(values: dict, depth: str, batchnorm: bool = False) -> list[str]:
     return sorted(keys, key=lambda k: -values["final_test_acc"][k])
 
 
-TEXT = {
-    "ja": {"iteration": "イテレーション", "acc": "テストデータの正解率", "chance": "当て推量 (10%)",
-           "title": "{act}、{depth}層 {hidden}", "bn": "バッチ正規化あり", "nobn": "なし"},
-    "en": {"iteration": "iteration", "acc": "test accuracy", "chance": "chance (10%)",
-           "title": "{act}, {depth} hidden layers {hidden}", "bn": "with batch norm", "nobn": "without"},
-}
+TEXT = texts(
+    ja={"title": "{act}、{depth}層 {hidden}", "bn": "バッチ正規化あり", "nobn": "なし"},
+    en={"title": "{act}, {depth} hidden layers {hidden}", "bn": "with batch norm", "nobn": "without"},
+)
 
 
 def curve_grid(result: Result, lang: str, batchnorm_styles: dict):
@@ -205,14 +158,10 @@ def curve_grid(result: Result, lang: str, batchnorm_styles: dict):
 
     ``batchnorm_styles`` maps each ``use_batchnorm`` setting to draw to its line style.
     """
-    import matplotlib.pyplot as plt
-
     text = TEXT[check_lang(lang)]
     v = result.values
     depths, acts = v["depth_order"], v["activations"]
-    with style(lang):
-        figure, axes = plt.subplots(len(depths), len(acts), figsize=(4.2 * len(acts), 3.1 * len(depths)),
-                                    layout="constrained", squeeze=False, sharex=True, sharey=True)
+    with panels(lang, len(depths) * len(acts), len(acts), size=(4.2, 3.1), sharex=True, sharey=True) as (figure, axes):
         for r, depth in enumerate(depths):
             hidden = v["depths"][depth]
             for c, act in enumerate(acts):
@@ -223,17 +172,13 @@ def curve_grid(result: Result, lang: str, batchnorm_styles: dict):
                         key = case_key(depth, act, init, bn)
                         label = INIT_NAMES[lang][init]
                         if len(batchnorm_styles) > 1:
-                            label += f"（{text['bn'] if bn else text['nobn']}）" if lang == "ja" else \
-                                f" ({text['bn'] if bn else text['nobn']})"
+                            label = note(label, text["bn"] if bn else text["nobn"], lang)
                         ax.plot(result.arrays[f"{key}/iterations"], result.arrays[f"{key}/test_acc"],
                                 line, color=f"C{i}", linewidth=1.4, label=label)
                 ax.set(ylim=(0, 1), title=text["title"].format(act=ACT_NAMES[act], depth=len(hidden),
                                                               hidden="-".join(map(str, hidden))))
                 ax.title.set_fontsize("medium")
-                if r == len(depths) - 1:
-                    ax.set_xlabel(text["iteration"])
-                if c == 0:
-                    ax.set_ylabel(text["acc"])
+        label_edges(axes, text["iteration"], text["test_acc"])
         axes[0, 0].legend(fontsize="small", loc="lower right")
     return figure
 

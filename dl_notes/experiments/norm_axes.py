@@ -23,7 +23,7 @@ import numpy as np
 
 from dl_notes.layers import BatchNormalization, LayerNorm
 
-from ._plotting import check_lang, style
+from ._plotting import check_lang, panels
 from ._result import Result
 
 TITLE = {"ja": "正規化の軸", "en": "Normalisation axes"}
@@ -145,16 +145,13 @@ def _draw_block(ax, sizes, block, colour):
 
 def plot(result: Result, lang: str):
     """Three blocks (N × C × HW), each with one normalisation group shaded."""
-    import matplotlib.pyplot as plt
-
     text = TEXT[check_lang(lang)]
     v = result.values
     N, C, H, W = v["shape"]
     sizes = (N, C, 5.0)  # the H·W positions are drawn as one axis of fixed height
     blocks = {"batch": ((0, N), (0, 1)), "layer": ((0, 1), (0, C)), "instance": ((0, 1), (0, 1))}
-    with style(lang):
-        figure, axes = plt.subplots(1, 3, figsize=(9, 3.2), layout="constrained")
-        for i, (ax, method) in enumerate(zip(axes, METHODS)):
+    with panels(lang, 3, size=(3.0, 3.2)) as (figure, axes):
+        for i, (ax, method) in enumerate(zip(axes[0], METHODS)):
             _draw_block(ax, sizes, blocks[method], f"C{i}")
             ax.set_title(f"{text[method]}\n{text['group'].format(n=v['group_size'][method])}", fontsize="large")
             ax.annotate("", xy=(N, -0.45), xytext=(0, -0.45), arrowprops={"arrowstyle": "->", "color": "#555555"})

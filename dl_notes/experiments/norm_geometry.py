@@ -16,7 +16,7 @@ import numpy as np
 
 from dl_notes.regularizers import lp_norm
 
-from ._plotting import check_lang, style
+from ._plotting import check_lang, panels, style
 from ._result import Result
 
 TITLE = {"ja": "L1 と L2 の制約領域", "en": "The L1 and L2 constraint regions"}
@@ -109,14 +109,11 @@ def _ellipse(config: Config, level: float) -> np.ndarray:
 
 def plot(result: Result, lang: str):
     """Left: L2's disc; right: L1's diamond; each with the loss contours and the touching point."""
-    import matplotlib.pyplot as plt
-
     text = TEXT[check_lang(lang)]
     v = result.values
     config = Config(w_star=tuple(v["w_star"]), radius=v["radius"])
-    with style(lang):
-        figure, axes = plt.subplots(1, 2, figsize=(8.0, 3.9), layout="constrained")
-        for ax, name, p in ((axes[0], "l2", 2.0), (axes[1], "l1", 1.0)):
+    with panels(lang, 2, size=(4.0, 3.9)) as (figure, axes):
+        for ax, name, p in ((axes[0, 0], "l2", 2.0), (axes[0, 1], "l1", 1.0)):
             region = boundary(p, v["radius"], 400)
             ax.fill(region[:, 0], region[:, 1], color="C0", alpha=0.25, linewidth=0)
             ax.plot(*np.vstack([region, region[:1]]).T, color="C0", linewidth=1.5)
@@ -132,7 +129,7 @@ def plot(result: Result, lang: str):
             ax.set(xlim=(-1.6, 3.2), ylim=(-1.6, 3.0), aspect="equal", title=text[name], xlabel="$w_1$",
                    ylabel="$w_2$")
             ax.title.set_fontsize("medium")
-        axes[0].legend(fontsize="x-small", loc="upper left")
+        axes[0, 0].legend(fontsize="x-small", loc="upper left")
     return figure
 
 

@@ -4,7 +4,8 @@ Exercise 2_4 of the course trains ``MultiLayerNet(784, [40, 20], 10, 'sigmoid',
 weight_init_std=0.01)`` for 1,000 iterations (batch 100) with SGD, Momentum, AdaGrad, RMSProp
 and Adam, every one with learning rate 0.01, and asks the reader to add dropout. This
 experiment runs the five optimizers on the same initial weights and the same mini-batches,
-without and with dropout (ratio 0.15), through `init_grid.train`.
+without and with dropout (ratio 0.15), through the experiments' shared loop
+(`dl_notes.experiments._toolkit.train`).
 
 The sweep trains one network (ReLU, He initialisation) with plain SGD at learning rates from
 far too small to far too large. A run whose loss stops being finite is recorded with the
@@ -15,14 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from dl_notes import datasets
 from dl_notes.nets import MultiLayerNet
 
-from ._plotting import check_lang, style
+from ._plotting import check_lang, panels, style, texts
 from ._result import Result
-from .init_grid import load_data, train
+from ._toolkit import curve_arrays, describe, mnist, train
 
 TITLE = {"ja": "MNIST での最適化手法と学習率", "en": "Optimizers and learning rates on MNIST"}
 
@@ -72,7 +71,7 @@ def case_key(optimizer: str, dropout: float) -> str:
 
 
 def run(config: Config) -> Result:
-    data = load_data(config)
+    data = mnist(config.source, n_train=config.train_subset)
     (x, t), _ = data
     common = dict(iterations=config.iterations, batch_size=config.batch_size, eval_every=config.eval_every,
                   seed=config.seed)
@@ -85,9 +84,7 @@ def run(config: Config) -> Result:
             curves = train(net, data, lr=config.lr, optimizer=name, **common)
             case = case_key(key, ratio)
             order.append(case)
-            arrays[f"{case}/iterations"] = np.asarray(curves["iterations"])
-            arrays[f"{case}/test_acc"] = np.asarray(curves["test_acc"])
-            arrays[f"{case}/train_acc"] = np.asarray(curves["train_acc"])
+            arrays.update(curve_arrays(case, curves, ("iterations", "test_acc", "train_acc")))
             final[case] = curves["test_acc"][-1]
             diverged[case] = curves["diverged_at"]
 
@@ -98,9 +95,7 @@ def run(config: Config) -> Result:
         curves = train(net, data, lr=lr, optimizer="SGD", iterations=config.sweep_iterations,
                        batch_size=config.batch_size, eval_every=config.eval_every, seed=config.seed)
         key = f"{lr:g}"
-        arrays[f"sweep/{key}/iterations"] = np.asarray(curves["iterations"])
-        arrays[f"sweep/{key}/test_acc"] = np.asarray(curves["test_acc"])
-        arrays[f"sweep/{key}/loss"] = np.asarray(curves["loss"])
+        arrays.update(curve_arrays(f"sweep/{key}", curves, ("iterations", "test_acc", "loss")))
         sweep_final[key] = curves["test_acc"][-1]
         sweep_diverged[key] = curves["diverged_at"]
         sweep_loss[key] = curves["loss"][-1] if curves["loss"] else None
@@ -135,33 +130,25 @@ def run(config: Config) -> Result:
         "n_train": len(x),
         "n_test": len(data[1][0]),
         "epochs": config.iterations * config.batch_size / len(x),
-        "description": {lang: datasets.describe_mnist(config.source, lang) for lang in ("ja", "en")},
+        "description": describe(config.source),
     }
     return Result(arrays=arrays, values=values)
 
 
-TEXT = {
-    "ja": {"iteration": "イテレーション", "acc": "テストデータの正解率", "loss": "訓練損失（ミニバッチの平均）",
-           "plain": "ドロップアウトなし", "dropout": "ドロップアウト {r:g}", "lr": "学習率 {lr}",
-           "diverged": "学習率 {lr}: {it} イテレーション目で発散",
-           "lr_axis": "学習率（対数軸）", "final_acc": "最後のテスト正解率"},
-    "en": {"iteration": "iteration", "acc": "test accuracy", "loss": "training loss (mini-batch mean)",
-           "plain": "no dropout", "dropout": "dropout {r:g}", "lr": "learning rate {lr}",
-           "diverged": "learning rate {lr}: diverged at iteration {it}",
-           "lr_axis": "learning rate (log scale)", "final_acc": "final test accuracy"},
-}
+TEXT = texts(
+    ja={"loss": "訓練損失（ミニバッチの平均）", "plain": "ドロップアウトなし", "lr": "学習率 {lr}",
+        "diverged": "学習率 {lr}: {it} イテレーション目で発散", "final_acc": "最後のテスト正解率"},
+    en={"loss": "training loss (mini-batch mean)", "plain": "no dropout", "lr": "learning rate {lr}",
+        "diverged": "learning rate {lr}: diverged at iteration {it}", "final_acc": "final test accuracy"},
+)
 
 
 def plot(result: Result, lang: str):
     """Test accuracy against iterations, one panel per dropout setting, one colour per optimizer."""
-    import matplotlib.pyplot as plt
-
     text = TEXT[check_lang(lang)]
     v = result.values
     ratios = [0.0, *v["dropout"]]
-    with style(lang):
-        figure, axes = plt.subplots(1, len(ratios), figsize=(4.6 * len(ratios), 3.4), layout="constrained",
-                                    sharey=True, squeeze=False)
+    with panels(lang, len(ratios), size=(4.6, 3.4), sharey=True) as (figure, axes):
         for ax, ratio in zip(axes[0], ratios):
             for i, key in enumerate(v["optimizers"]):
                 case = case_key(key, ratio)
@@ -170,7 +157,7 @@ def plot(result: Result, lang: str):
             ax.set(ylim=(0, 1), xlabel=text["iteration"],
                    title=text["dropout"].format(r=ratio) if ratio else text["plain"])
             ax.title.set_fontsize("medium")
-        axes[0, 0].set_ylabel(text["acc"])
+        axes[0, 0].set_ylabel(text["test_acc"])
         axes[0, 0].legend(fontsize="small", loc="lower right")
     return figure
 

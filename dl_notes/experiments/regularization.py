@@ -4,7 +4,7 @@ Exercise 2_5 of the course trains ``MultiLayerNet(784, [100] * 6, 10)`` (ReLU, H
 weights) on the first 300 training images for 1,000 iterations (batch 100, about 333 epochs)
 and compares plain SGD with L2 weight decay (λ = 0.1), L1 (λ = 0.005), dropout (ratio 0.15) and
 dropout with L1. This experiment runs every case with the same initial weights and mini-batches
-through `init_grid.train`, records training and test accuracy along the way, and keeps the
+through `_toolkit.train`, records training and test accuracy along the way, and keeps the
 trained weights' histogram (for L1's sparsity).
 
 Two corrections to the course's notebook are built in: its L1/L2 loops update only the hidden
@@ -27,9 +27,9 @@ from dl_notes import datasets
 from dl_notes.nets import MultiLayerNet
 from dl_notes.regularizers import L1, L2
 
-from ._plotting import check_lang, style
+from ._plotting import check_lang, label_edges, panels, style, texts
 from ._result import Result
-from .init_grid import train
+from ._toolkit import curve_arrays, describe, train
 
 TITLE = {"ja": "過学習と正則化（MNIST）", "en": "Overfitting and regularisation (MNIST)"}
 
@@ -95,9 +95,7 @@ def run(config: Config) -> Result:
         net = make_net(config, penalty, lam, dropout)
         curves = train(net, data, lr=lr, **common)
         w = weights(net)
-        arrays[f"{key}/iterations"] = np.asarray(curves["iterations"])
-        arrays[f"{key}/train_acc"] = np.asarray(curves["train_acc"])
-        arrays[f"{key}/test_acc"] = np.asarray(curves["test_acc"])
+        arrays.update(curve_arrays(key, curves, ("iterations", "train_acc", "test_acc")))
         arrays[f"{key}/hist"] = np.histogram(np.clip(w, BINS[0], BINS[-1]), BINS)[0]
         values["order"].append(key)
         values["cases"][key] = {"lr": lr, "penalty": penalty, "lam": lam, "dropout": dropout}
@@ -137,22 +135,19 @@ def run(config: Config) -> Result:
         "eval_every": config.eval_every,
         "epochs": config.iterations * config.batch_size / config.n_train,
         "near_zero": config.near_zero,
-        "description": {lang: datasets.describe_mnist(config.source, lang) for lang in ("ja", "en")},
+        "description": describe(config.source),
     })
     arrays["bins"] = BINS
     return Result(arrays=arrays, values=values)
 
 
-TEXT = {
-    "ja": {"iteration": "イテレーション", "acc": "正解率", "train": "訓練データ", "test": "テストデータ",
-           "val": "検証データ", "weight": "重みの値", "count": "重みの数（対数軸）", "best": "検証正解率が最大",
-           "none": "正則化なし", "l2": "L2（λ = {lam:g}）", "l1": "L1（λ = {lam:g}）",
-           "dropout": "ドロップアウト {r:g}", "plus": " ＋ ", "lr": "（学習率 {lr:g}）"},
-    "en": {"iteration": "iteration", "acc": "accuracy", "train": "training data", "test": "test data",
-           "val": "validation data", "weight": "weight value", "count": "number of weights (log scale)",
-           "best": "best validation accuracy", "none": "no regularisation", "l2": "L2 (λ = {lam:g})",
-           "l1": "L1 (λ = {lam:g})", "dropout": "dropout {r:g}", "plus": " + ", "lr": " (learning rate {lr:g})"},
-}
+TEXT = texts(
+    ja={"weight": "重みの値", "count": "重みの数（対数軸）", "best": "検証正解率が最大", "none": "正則化なし",
+        "l2": "L2（λ = {lam:g}）", "l1": "L1（λ = {lam:g}）", "plus": " ＋ ", "lr": "（学習率 {lr:g}）"},
+    en={"weight": "weight value", "count": "number of weights (log scale)", "best": "best validation accuracy",
+        "none": "no regularisation", "l2": "L2 (λ = {lam:g})", "l1": "L1 (λ = {lam:g})", "plus": " + ",
+        "lr": " (learning rate {lr:g})"},
+)
 
 
 def case_label(case: dict, lang: str, with_lr: bool = False) -> str:
@@ -173,44 +168,29 @@ def case_label(case: dict, lang: str, with_lr: bool = False) -> str:
 
 def plot(result: Result, lang: str):
     """Training (dashed) and test (solid) accuracy against iterations, one panel per case."""
-    import matplotlib.pyplot as plt
-
     text = TEXT[check_lang(lang)]
     v = result.values
     order = v["order"]
-    cols = 4
-    rows = -(-len(order) // cols)
-    with style(lang):
-        figure, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.6 * rows), layout="constrained",
-                                    sharex=True, sharey=True, squeeze=False)
+    with panels(lang, len(order), 4, size=(3.2, 2.6), sharex=True, sharey=True) as (figure, axes):
         for ax, key in zip(axes.flat, order):
             its = result.arrays[f"{key}/iterations"]
             ax.plot(its, result.arrays[f"{key}/train_acc"], "--", color="C0", linewidth=1.3, label=text["train"])
             ax.plot(its, result.arrays[f"{key}/test_acc"], color="C1", linewidth=1.3, label=text["test"])
             ax.set(ylim=(0, 1.02), title=case_label(v["cases"][key], lang, with_lr=True))
             ax.title.set_fontsize("small")
-        for ax in axes.flat[len(order):]:
-            ax.set_visible(False)
-        for ax in axes[-1]:
-            ax.set_xlabel(text["iteration"])
-        for ax in axes[:, 0]:
-            ax.set_ylabel(text["acc"])
+        label_edges(axes, text["iteration"], text["acc"])
         axes[0, 0].legend(fontsize="small", loc="lower right")
     return figure
 
 
 def plot_histograms(result: Result, lang: str):
     """Histograms of the trained weights without a penalty, with L2 and with L1."""
-    import matplotlib.pyplot as plt
-
     text = TEXT[check_lang(lang)]
     v = result.values
     keys = [k for k in ("none_lr0.1", "l2_0.1", "l1_0.005") if k in v["order"]]
     bins = result.arrays["bins"]
     centres = (bins[:-1] + bins[1:]) / 2
-    with style(lang):
-        figure, axes = plt.subplots(1, len(keys), figsize=(3.4 * len(keys), 2.8), layout="constrained",
-                                    sharey=True, squeeze=False)
+    with panels(lang, len(keys), size=(3.4, 2.8), sharey=True) as (figure, axes):
         for i, (ax, key) in enumerate(zip(axes[0], keys)):
             ax.bar(centres, np.maximum(result.arrays[f"{key}/hist"], 0.8), width=bins[1] - bins[0], color=f"C{i}",
                    log=True)

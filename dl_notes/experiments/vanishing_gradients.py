@@ -18,9 +18,9 @@ import numpy as np
 from dl_notes import activations, datasets
 from dl_notes.nets import MultiLayerNet
 
-from ._plotting import check_lang, style
+from ._plotting import ACT_NAMES, INIT_NAMES, check_lang, panels, style
 from ._result import Result
-from .init_grid import ACT_NAMES, INIT_NAMES
+from ._toolkit import describe
 
 TITLE = {"ja": "勾配消失の測定", "en": "Measuring vanishing gradients"}
 
@@ -126,7 +126,7 @@ def run(config: Config) -> Result:
         "tanh_grad_max": float(arrays["tanh/grad"].max()),
         "sigmoid_grad_at_range": float(arrays["sigmoid/grad"][-1]),
         "x_range": config.x_range,
-        "description": {lang: datasets.describe_mnist(config.source, lang) for lang in ("ja", "en")},
+        "description": describe(config.source),
     }
     return Result(arrays=arrays, values=values)
 
@@ -141,12 +141,10 @@ TEXT = {
 
 def plot_activations(result: Result, lang: str):
     """Two panels: the three activations, and their derivatives with the sigmoid's maximum marked."""
-    import matplotlib.pyplot as plt
-
     text = TEXT[check_lang(lang)]
     xs = result.arrays["x"]
-    with style(lang):
-        figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4), layout="constrained")
+    with panels(lang, 2, size=(4.5, 3.4)) as (figure, axes):
+        left, right = axes[0]
         for i, name in enumerate(CURVES):
             left.plot(xs, result.arrays[f"{name}/value"], color=f"C{i}", label=ACT_NAMES[name])
             right.plot(xs, result.arrays[f"{name}/grad"], color=f"C{i}", label=ACT_NAMES[name] + "'")

@@ -2,7 +2,7 @@ r"""All-zero or all-equal initial weights: every hidden unit of a layer stays th
 
 A `MultiLayerNet` is built as usual and then its weights are overwritten with one value
 (0, or a small constant), and it is trained with the chapter's SGD loop
-(`dl_notes.experiments.init_grid.train`) next to the same net with random (Xavier) weights.
+(`dl_notes.experiments._toolkit.train`) next to the same net with random (Xavier) weights.
 Units that start equal compute the same output and receive the same gradient, so they stay
 equal however long the training: the layer behaves like a single unit. The experiment counts
 the distinct units of each hidden layer after training and records the first layer's outputs
@@ -18,9 +18,9 @@ import numpy as np
 from dl_notes import datasets
 from dl_notes.nets import MultiLayerNet
 
-from ._plotting import check_lang, style
+from ._plotting import ACT_NAMES, check_lang, note, panels
 from ._result import Result
-from .init_grid import ACT_NAMES, load_data, train
+from ._toolkit import describe, mnist, train
 
 TITLE = {"ja": "重みをすべて同じ値にすると", "en": "All-equal initial weights"}
 
@@ -70,7 +70,7 @@ def distinct_units(W: np.ndarray, tol: float = 1e-4) -> int:
 
 
 def run(config: Config) -> Result:
-    data = load_data(config)
+    data = mnist(config.source, n_train=config.train_subset)
     (x, t), (x_test, _) = data
     arrays, units, accuracy, spread, order = {}, {}, {}, {}, []
     for key, activation, constant in config.cases:
@@ -103,7 +103,7 @@ def run(config: Config) -> Result:
         "batch_size": config.batch_size,
         "lr": config.lr,
         "images": config.images,
-        "description": {lang: datasets.describe_mnist(config.source, lang) for lang in ("ja", "en")},
+        "description": describe(config.source),
     }
     return Result(arrays=arrays, values=values)
 
@@ -127,28 +127,19 @@ def case_label(values: dict, key: str, lang: str) -> str:
 
 def plot(result: Result, lang: str):
     """One heatmap per case: the first hidden layer's outputs (units × test images) after training."""
-    import matplotlib.pyplot as plt
-
     text = TEXT[check_lang(lang)]
     v = result.values
     keys = v["order"]
-    with style(lang):
-        cols = 2
-        rows = -(-len(keys) // cols)
-        figure, axes = plt.subplots(rows, cols, figsize=(7, 3.2 * rows), layout="constrained", squeeze=False)
+    with panels(lang, len(keys), 2, size=(3.5, 3.2)) as (figure, axes):
         for ax, key in zip(axes.flat, keys):
             h = result.arrays[f"{key}/hidden1"].T  # (units, images)
             ax.imshow(h, aspect="auto", cmap="viridis", interpolation="nearest")
-            ax.set_title(f"{case_label(v, key, lang)}（{text['acc'].format(acc=v['final_test_acc'][key])}）"
-                         if lang == "ja" else
-                         f"{case_label(v, key, lang)} ({text['acc'].format(acc=v['final_test_acc'][key])})",
+            ax.set_title(note(case_label(v, key, lang), text["acc"].format(acc=v["final_test_acc"][key]), lang),
                          fontsize="medium")
             ax.set_xlabel(text["image"])
             ax.set_ylabel(text["unit"])
             ax.set_xticks([])
             ax.set_yticks([])
-        for ax in axes.flat[len(keys):]:
-            ax.set_visible(False)
     return figure
 
 
