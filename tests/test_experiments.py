@@ -293,3 +293,13 @@ def test_cli_names_the_extra_to_install_for_a_missing_package():
 
     (problem,) = problems(None, ("no_such_package_for_dl_notes",))
     assert "no_such_package_for_dl_notes" in problem and ".[experiments]" in problem
+
+
+def test_last_seconds_reads_the_newest_entry_and_survives_a_damaged_one(cache_dir):
+    outcome = ensure(NAME, tiny=True)
+    cache = Cache()
+    assert cache.last_seconds(NAME) == outcome.result.meta["seconds"]
+    assert cache.last_seconds("never_ran") == 0.0
+    meta_path, _ = cache.paths(NAME, outcome.result.meta["key"])
+    meta_path.write_text("{broken")
+    assert cache.last_seconds(NAME) == 0.0

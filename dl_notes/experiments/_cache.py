@@ -197,6 +197,16 @@ class Cache:
         atomic_write(arrays_path, payload)
         atomic_write(meta_path, json.dumps(record, sort_keys=True, ensure_ascii=False, indent=1).encode())
 
+    def last_seconds(self, name: str) -> float:
+        """How long the most recently stored run of experiment ``name`` took (0 if none is stored)."""
+        entries = sorted((self.root / name).glob("*.json"), key=lambda p: p.stat().st_mtime)
+        for path in reversed(entries):
+            try:
+                return float(json.loads(path.read_text(encoding="utf-8"))["meta"]["seconds"])
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+        return 0.0
+
     def discard(self, name: str, key: str) -> None:
         for path in self.paths(name, key):
             path.unlink(missing_ok=True)

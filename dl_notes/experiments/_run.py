@@ -135,7 +135,10 @@ def run_many(
     """
     start = time.perf_counter()
     done = {} if force else {name: o for name in selected if (o := _done_already(name, tiny, figures, langs))}
-    args = [(name, force, tiny, figures, langs) for name in selected if name not in done]
+    # Longest first (by the last recorded run time), so that no worker is left with a long
+    # experiment at the end while the others wait.
+    todo = sorted((name for name in selected if name not in done), key=lambda n: -Cache().last_seconds(n))
+    args = [(name, force, tiny, figures, langs) for name in todo]
     jobs = max(1, min(jobs, len(args)))
     if jobs == 1:
         fresh = [_ensure_and_draw(*a) for a in _progress(args, len(args), out)]

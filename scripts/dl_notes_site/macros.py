@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 
 from dl_notes.experiments import figure_filename
-from dl_notes_site import bench_tables
+from dl_notes_site.bench_tables import markdown_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH_RESULTS = ROOT / "docs" / "data" / "bench.json"
@@ -58,7 +58,7 @@ def define_env(env):
     @env.macro
     def bench_tables() -> str:
         """The recorded benchmark's tables (times, ratios against targets) in the page's language."""
-        return bench_tables.markdown_tables(env.variables["bench"], language())
+        return markdown_tables(env.variables["bench"], language())
 
     @env.macro
     def figure(experiment: str, name: str, alt: str, caption: str) -> str:
