@@ -102,6 +102,9 @@ def on_pre_build(config):
     sources = sorted((Path(config.docs_dir) / "notebooks").glob("*.py"))
     cached = {source: cache / f"{source.stem}-{notebook_key(source, package)}.ipynb" for source in sources}
     todo = [s for s in sources if not (cached[s].is_file() and is_notebook(cached[s].read_bytes()))]
+    # One language after the other: the two languages of a notebook run the same code, so the
+    # second finds in the experiment cache what the first computed ("try it yourself" cells).
+    todo.sort(key=lambda source: (source.stem.rsplit(".", 1)[-1], source.stem))
     if todo:
         with ThreadPoolExecutor(min(len(todo), os.cpu_count() or 1)) as pool:
             seconds = dict(zip(todo, pool.map(_execute_into, todo, [cached[s] for s in todo])))
