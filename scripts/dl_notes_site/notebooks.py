@@ -84,6 +84,17 @@ def execute(source: Path) -> bytes:
     return nbformat.writes(notebook).encode()
 
 
+@event_priority(-150)  # after mkdocs-static-i18n has set the language of this build (-100)
+def on_config(config):
+    """mkdocs-jupyter caches each notebook's HTML under ``cache_dir`` and, after a build, evicts
+    every entry that build did not use: with its default (``.cache/mkdocs-jupyter`` of the working
+    directory) the Japanese and the English builds evicted each other's entries, and every build
+    converted all notebooks again. One folder per language, under `cache_root`, keeps both."""
+    language = config.plugins["i18n"].current_language
+    config.plugins["mkdocs-jupyter"].config["cache_dir"] = str(cache_root() / "mkdocs-jupyter" / language)
+    return config
+
+
 def _execute_into(source: Path, cached: Path) -> float:
     start = time.perf_counter()
     write_if_changed(cached, execute(source))
@@ -262,6 +273,7 @@ def first_paragraph(notebook: Path) -> str:
 class Plugin(BasePlugin):
     """Executed notebooks as pages, with alt text, page links, heading ids and one shared stylesheet."""
 
+    on_config = staticmethod(on_config)
     on_pre_build = staticmethod(on_pre_build)
     on_post_page = staticmethod(on_post_page)
     on_page_context = staticmethod(on_page_context)
