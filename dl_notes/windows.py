@@ -580,4 +580,3 @@ def im2col_loop(input_data: ArrayLike, filter_h: int, filter_w: int, stride: int
         for q in range(FW):
             col[:, :, p, q] = xp[:, :, p:p + S * OH:S, q:q + S * OW:S]  # (N, C, OH, OW)
     return col.transpose(0, 4, 5, 1, 2, 3).reshape(N * OH * OW, -1)     # (N*OH*OW, C*FH*FW)
-
