@@ -333,3 +333,41 @@ def as_floating(x: object) -> np.ndarray:
     """
     x = np.asarray(x)
     return x if x.dtype.kind == "f" else x.astype(np.float64)
+
+
+def image_batch(where: str, x: object, dtype: np.dtype | None = None) -> np.ndarray:
+    """``x`` as a batch of images (N, C, H, W) in ``dtype``: `batch`'s checks, then the 4 axes.
+
+    ``dtype`` defaults to that of ``x`` if floating, else float64; ``x`` itself is returned
+    when it already has it.
+
+    >>> image_batch("Pooling.forward", np.ones((1, 1, 2, 2), dtype=np.int8)).dtype
+    dtype('float64')
+    >>> image_batch("Pooling.forward", np.ones((28, 28)))
+    Traceback (most recent call last):
+    ...
+    ValueError: Pooling.forward: x must be 4-D (N, C, H, W), got shape (28, 28)
+    """
+    x = array(f"{where}: x", batch(where, x), ndim=4, layout="(N, C, H, W)")
+    if dtype is None:
+        dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+    return x if x.dtype == dtype else x.astype(dtype)
+
+
+def upstream_gradient(where: str, dout: object, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """``dout`` in ``dtype`` if it has ``shape``, the shape of the output of the cached forward pass.
+
+    Call `forward_cache` first: ``shape`` comes from the cache. ``dout`` itself is returned
+    when it already has ``dtype``.
+
+    >>> upstream_gradient("Pooling.backward", np.ones((1, 1, 2, 2)), (1, 1, 2, 2), np.float32).dtype
+    dtype('float32')
+    >>> upstream_gradient("Pooling.backward", np.ones((1, 2)), (1, 1, 2, 2), np.float32)
+    Traceback (most recent call last):
+    ...
+    ValueError: Pooling.backward: dout must have the output's shape (1, 1, 2, 2), got (1, 2)
+    """
+    dout = np.asarray(dout)
+    if dout.shape != tuple(shape):
+        raise ValueError(f"{where}: dout must have the output's shape {tuple(shape)}, got {dout.shape}")
+    return dout if dout.dtype == dtype else dout.astype(dtype)

@@ -20,10 +20,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import array, count, parameter
+from ._checks import array, count, forward_cache, image_batch, parameter, upstream_gradient
 from .windows import (  # noqa: F401  (im2col, col2im, conv_output_size: re-exported, see above)
-    col2im, conv_output_size, im2col, image_batch, output_shape, pad_images, scatter_windows,
-    upstream_gradient, window_view,
+    col2im, conv_output_size, im2col, output_shape, pad_images, scatter_windows, window_view,
 )
 
 __all__ = ["conv2d_naive", "Convolution"]
@@ -199,12 +198,13 @@ class Convolution:
 
     def forward(self, x: ArrayLike) -> np.ndarray:
         """The feature maps, shape (N, FN, OH, OW), C-contiguous, in the dtype of ``W``."""
-        x = image_batch("Convolution", x, self.W.dtype)
+        where = "Convolution.forward"
+        x = image_batch(where, x, self.W.dtype)
         FN, C, FH, FW = self.W.shape
         N, _, H, W = x.shape
-        _check_channels("Convolution", x, self.W)
+        _check_channels(where, x, self.W)
         S, P = self.stride, self.pad
-        OH, OW = output_shape(H, W, FH, FW, S, P, caller="Convolution")
+        OH, OW = output_shape(H, W, FH, FW, S, P, caller=where)
         self.cols = _unfold(x, FH, FW, S, P, OH, OW)                     # (N, C*FH*FW, OH*OW)
         self.x_shape, self.out_hw = x.shape, (OH, OW)
         col_W = self.W.reshape(FN, -1)                                    # (FN, C*FH*FW)
@@ -214,12 +214,11 @@ class Convolution:
 
     def backward(self, dout: ArrayLike) -> np.ndarray | None:
         """Store ``dW`` and ``db``; return dL/dx, shape (N, C, H, W) (None if not ``input_grad``)."""
-        if self.cols is None:
-            raise RuntimeError("Convolution: call forward(x) before backward(dout)")
-        N, C, H, W = self.x_shape
+        where = "Convolution.backward"
+        N, C, H, W = forward_cache(where, self.x_shape)
         FN, _, FH, FW = self.W.shape
         OH, OW = self.out_hw
-        dout = upstream_gradient("Convolution", dout, (N, FN, OH, OW), self.W.dtype)
+        dout = upstream_gradient(where, dout, (N, FN, OH, OW), self.W.dtype)
         dout = dout.reshape(N, FN, OH * OW)                               # (N, FN, OH*OW)
         col_W = self.W.reshape(FN, -1)                                    # (FN, C*FH*FW)
         self.db = dout.sum(axis=(0, 2))                                   # (FN,)

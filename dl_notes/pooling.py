@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import count, one_of
-from .windows import image_batch, offset_view, output_shape, pad_images, upstream_gradient
+from ._checks import count, forward_cache, image_batch, one_of, upstream_gradient
+from .windows import offset_view, output_shape, pad_images
 
 __all__ = ["Pooling", "GlobalAveragePooling", "GlobalMaxPooling"]
 
@@ -113,11 +113,12 @@ class Pooling:
 
     def forward(self, x: ArrayLike) -> np.ndarray:
         """The pooled maps, shape (N, C, OH, OW), in the dtype of ``x``."""
-        x = image_batch("Pooling", x)
+        where = "Pooling.forward"
+        x = image_batch(where, x)
         N, C, H, W = x.shape
         PH, PW, P = self.pool_h, self.pool_w, self.pad
         SH, SW = self._strides()
-        OH, OW = output_shape(H, W, PH, PW, (SH, SW), P, caller="Pooling", names=("pool_h", "pool_w"))
+        OH, OW = output_shape(H, W, PH, PW, (SH, SW), P, caller=where, names=("pool_h", "pool_w"))
         xp = pad_images(x, P, -np.inf if self.mode == "max" else 0)     # (N, C, H+2P, W+2P)
         windows = [offset_view(xp, i, j, OH, OW, (SH, SW)) for i in range(PH) for j in range(PW)]
         out = windows[0].copy()                                           # (N, C, OH, OW)
@@ -134,12 +135,11 @@ class Pooling:
 
     def backward(self, dout: ArrayLike) -> np.ndarray:
         """dL/dx, shape (N, C, H, W): each gradient back to its window's max (or spread evenly)."""
-        if self.x_shape is None:
-            raise RuntimeError("Pooling: call forward(x) before backward(dout)")
-        N, C, H, W = self.x_shape
+        where = "Pooling.backward"
+        N, C, H, W = forward_cache(where, self.x_shape)
         OH, OW, SH, SW = self._geometry
         PH, PW, P = self.pool_h, self.pool_w, self.pad
-        dout = upstream_gradient("Pooling", dout, (N, C, OH, OW), self.dtype)
+        dout = upstream_gradient(where, dout, (N, C, OH, OW), self.dtype)
         # Windows that tile the input exactly write every pixel once: no zeroing needed.
         tiled = (SH, SW) == (PH, PW)
         dxp = (np.empty if tiled else np.zeros)((N, C, H + 2 * P, W + 2 * P), dtype=dout.dtype)  # (N, C, H+2P, W+2P)
@@ -209,14 +209,15 @@ class GlobalAveragePooling:
 
     def forward(self, x: ArrayLike) -> np.ndarray:
         """Channel means, shape (N, C), in the dtype of ``x``."""
-        x = image_batch("GlobalAveragePooling", x)
+        x = image_batch("GlobalAveragePooling.forward", x)
         self.x_shape, self.dtype = x.shape, x.dtype
         return x.mean(axis=(2, 3))                                        # (N, C)
 
     def backward(self, dout: ArrayLike) -> np.ndarray:
         """dL/dx, shape (N, C, H, W)."""
-        dout = upstream_gradient("GlobalAveragePooling", dout, self.x_shape and self.x_shape[:2], self.dtype)
-        N, C, H, W = self.x_shape
+        where = "GlobalAveragePooling.backward"
+        N, C, H, W = forward_cache(where, self.x_shape)
+        dout = upstream_gradient(where, dout, (N, C), self.dtype)
         dx = np.empty(self.x_shape, dtype=dout.dtype)
         dx[...] = (dout * (1 / (H * W)))[:, :, None, None]
         return dx
@@ -259,7 +260,7 @@ class GlobalMaxPooling:
 
     def forward(self, x: ArrayLike) -> np.ndarray:
         """Channel maxima, shape (N, C), in the dtype of ``x``."""
-        x = image_batch("GlobalMaxPooling", x)
+        x = image_batch("GlobalMaxPooling.forward", x)
         N, C, H, W = x.shape
         flat = x.reshape(N, C, H * W)                                     # (N, C, H*W)
         self.arg = flat.argmax(axis=2)[:, :, None]                        # (N, C, 1)
@@ -268,8 +269,9 @@ class GlobalMaxPooling:
 
     def backward(self, dout: ArrayLike) -> np.ndarray:
         """dL/dx, shape (N, C, H, W), nonzero only at each channel's maximum."""
-        dout = upstream_gradient("GlobalMaxPooling", dout, self.x_shape and self.x_shape[:2], self.dtype)
-        N, C, H, W = self.x_shape
+        where = "GlobalMaxPooling.backward"
+        N, C, H, W = forward_cache(where, self.x_shape)
+        dout = upstream_gradient(where, dout, (N, C), self.dtype)
         dx = np.zeros((N, C, H * W), dtype=dout.dtype)                    # (N, C, H*W)
         np.put_along_axis(dx, self.arg, dout[:, :, None], axis=2)
         return dx.reshape(N, C, H, W)

@@ -12,8 +12,7 @@ differ only in what they do with each window. What they share is here:
 - `im2col` and `col2im`: the windows as matrix rows, in the course's order
   (``common/util.py``): rows (N, OH, OW), columns (C, FH, FW);
 - `im2col_loop`: the course's im2col as loops, the oracle that tests and benchmarks hold the
-  fast path to;
-- `image_batch` and `upstream_gradient`: the input and gradient checks of the layers built on them.
+  fast path to.
 
 Two differences from the course's code: arrays keep their dtype (the course's ``im2col``
 always returns float64), and a geometry whose output size is not an integer is an error
@@ -30,7 +29,7 @@ from numpy.typing import ArrayLike
 from ._checks import array, count
 
 __all__ = ["conv_output_size", "output_shape", "pad_images", "offset_view", "window_view", "scatter_windows",
-           "im2col", "col2im", "im2col_loop", "image_batch", "upstream_gradient"]
+           "im2col", "col2im", "im2col_loop"]
 
 # The functions that take ``floor``: only their errors suggest it.
 _FLOOR_CALLERS = ("conv_output_size", "output_shape", "im2col", "col2im", "im2col_loop")
@@ -581,90 +580,3 @@ def im2col_loop(input_data: ArrayLike, filter_h: int, filter_w: int, stride: int
         for q in range(FW):
             col[:, :, p, q] = xp[:, :, p:p + S * OH:S, q:q + S * OW:S]  # (N, C, OH, OW)
     return col.transpose(0, 4, 5, 1, 2, 3).reshape(N * OH * OW, -1)     # (N*OH*OW, C*FH*FW)
-
-
-def image_batch(caller: str, x: ArrayLike, dtype: np.dtype | None = None) -> np.ndarray:
-    r"""The input of a layer over images: a 4-D floating array, or an error naming the layer.
-
-    $$
-    x \in \mathbb{R}^{N \times C \times H \times W}
-    $$
-
-    Parameters
-    ----------
-    caller : str
-        The layer that the error names.
-    x : array_like, shape (N, C, H, W)
-    dtype : numpy dtype, optional
-        The dtype to compute in; default: that of ``x`` if floating, else float64.
-
-    Returns
-    -------
-    ndarray, shape (N, C, H, W)
-        ``x`` itself when it already has that dtype.
-
-    Raises
-    ------
-    ValueError
-        When ``x`` is not 4-D.
-
-    Examples
-    --------
-    >>> image_batch("Pooling", np.ones((1, 1, 2, 2), dtype=np.int8)).dtype
-    dtype('float64')
-    >>> image_batch("Pooling", np.ones((28, 28)))
-    Traceback (most recent call last):
-    ...
-    ValueError: Pooling: x must be 4-D (N, C, H, W), got shape (28, 28)
-    """
-    x = array(f"{caller}: x", x, ndim=4, layout="(N, C, H, W)")
-    if dtype is None:
-        dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
-    return x if x.dtype == dtype else x.astype(dtype)
-
-
-def upstream_gradient(caller: str, dout: ArrayLike, shape: tuple[int, ...] | None, dtype: np.dtype) -> np.ndarray:
-    r"""``dout`` $= \partial L / \partial y$ in ``dtype``, if it has the shape the forward pass returned.
-
-    $$
-    \frac{\partial L}{\partial y} \in \mathbb{R}^{\text{shape of } y}
-    $$
-
-    Parameters
-    ----------
-    caller : str
-        The layer that the error names.
-    dout : array_like
-        The gradient from the layer above.
-    shape : tuple of int or None
-        The shape of the last ``forward`` output; None if ``forward`` has not run.
-    dtype : numpy dtype
-        The layer's dtype.
-
-    Returns
-    -------
-    ndarray
-        ``dout`` itself when it already has ``dtype``.
-
-    Raises
-    ------
-    RuntimeError
-        When ``forward`` has not run (``shape`` is None).
-    ValueError
-        When ``dout`` has another shape.
-
-    Examples
-    --------
-    >>> upstream_gradient("Pooling", np.ones((1, 1, 2, 2)), (1, 1, 2, 2), np.float32).dtype
-    dtype('float32')
-    >>> upstream_gradient("Pooling", np.ones((1, 1, 2, 2)), None, np.float32)
-    Traceback (most recent call last):
-    ...
-    RuntimeError: Pooling: call forward(x) before backward(dout)
-    """
-    if shape is None:
-        raise RuntimeError(f"{caller}: call forward(x) before backward(dout)")
-    dout = np.asarray(dout)
-    if dout.shape != shape:
-        raise ValueError(f"{caller}: dout has shape {dout.shape}, but forward returned shape {shape}")
-    return dout if dout.dtype == dtype else dout.astype(dtype)

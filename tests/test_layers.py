@@ -10,6 +10,8 @@ from dl_notes.layers import (
     Affine, BatchNormalization, DropConnect, Dropout, Flatten, InstanceNorm, LayerNorm, Relu, Sigmoid,
     SoftmaxWithLoss, Tanh,
 )
+from dl_notes.conv import Convolution
+from dl_notes.pooling import GlobalAveragePooling, GlobalMaxPooling, Pooling
 from _reference import SOURCES, reference
 
 
@@ -181,26 +183,42 @@ def test_layers_fixture_is_small():
 
 # --- the same message for the same mistake in every layer ----------------------------------------
 
-@pytest.mark.parametrize("case", CASES)
+def images(rng, dtype):
+    return rng.standard_normal((2, 3, 4, 4)).astype(dtype)  # (N, C, H, W)
+
+
+# The image layers have their own gradient and contract tests (test_conv.py, test_pooling.py);
+# here they join the others only to give the same message for the same mistake.
+MESSAGE_CASES = CASES | {
+    "Convolution": lambda rng, dtype: (Convolution(rng.standard_normal((2, 3, 3, 3)).astype(dtype),
+                                                   np.zeros(2, dtype)), images(rng, dtype), (), {}),
+    "Pooling-max": lambda rng, dtype: (Pooling(2, 2), images(rng, dtype), (), {}),
+    "Pooling-avg": lambda rng, dtype: (Pooling(2, 2, mode="avg"), images(rng, dtype), (), {}),
+    "GlobalAveragePooling": lambda rng, dtype: (GlobalAveragePooling(), images(rng, dtype), (), {}),
+    "GlobalMaxPooling": lambda rng, dtype: (GlobalMaxPooling(), images(rng, dtype), (), {}),
+}
+
+
+@pytest.mark.parametrize("case", MESSAGE_CASES)
 def test_backward_before_forward_is_one_clear_error(case):
-    layer, x, _, _ = CASES[case](rng_for(case, "order"), np.float64)
+    layer, x, _, _ = MESSAGE_CASES[case](rng_for(case, "order"), np.float64)
     name = type(layer).__name__
     with pytest.raises(RuntimeError, match=rf"^{name}\.backward: call forward first \(no forward pass is cached\)$"):
         layer.backward(np.ones_like(x))
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", MESSAGE_CASES)
 def test_empty_batch_is_named(case):
-    layer, x, args, kwargs = CASES[case](rng_for(case, "empty"), np.float64)
+    layer, x, args, kwargs = MESSAGE_CASES[case](rng_for(case, "empty"), np.float64)
     empty = x[:0]  # (0, ...)
     args = tuple(a[:0] for a in args)
     with pytest.raises(ValueError, match=rf"^{type(layer).__name__}\.forward: x is an empty batch \(shape \(0, "):
         layer.forward(empty, *args, **kwargs)
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", MESSAGE_CASES)
 def test_float16_is_refused_before_it_overflows(case):
-    layer, x, args, kwargs = CASES[case](rng_for(case, "half"), np.float64)
+    layer, x, args, kwargs = MESSAGE_CASES[case](rng_for(case, "half"), np.float64)
     with pytest.raises(TypeError, match=rf"^{type(layer).__name__}\.forward: x has dtype float16, which overflows"):
         layer.forward(x.astype(np.float16), *args, **kwargs)
 

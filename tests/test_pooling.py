@@ -131,6 +131,14 @@ def test_layers_keep_dtype_and_do_not_mutate(name, dtype):
     assert_keeps_dtype_and_does_not_mutate(LAYERS[name](), dtype, name)
 
 
+@pytest.mark.parametrize("layer", [Pooling(2, 2), GlobalAveragePooling(), GlobalMaxPooling()],
+                         ids=["Pooling", "GlobalAveragePooling", "GlobalMaxPooling"])
+def test_layers_compute_integers_in_float64_and_cast_dout_to_the_input_dtype(layer):
+    assert layer.forward(np.ones((1, 1, 2, 2), dtype=np.int64)).dtype == np.float64
+    y = layer.forward(np.ones((1, 1, 2, 2), dtype=np.float32))
+    assert layer.backward(np.ones(y.shape)).dtype == np.float32   # a float64 dout from a float64 loss
+
+
 def test_pooling_stride_defaults_to_the_window_and_course_stride_is_explicit():
     x = np.arange(36.0).reshape(1, 1, 6, 6)
     assert Pooling(2, 2).stride == 2 and Pooling(2, 2).forward(x).shape == (1, 1, 3, 3)
@@ -154,7 +162,7 @@ def test_max_pooling_pads_with_minus_infinity():
 
 BAD = {
     "ndim-pool": (lambda: Pooling(2, 2).forward(np.ones((4, 4))),
-                  ValueError, "Pooling: x must be 4-D (N, C, H, W), got shape (4, 4)"),
+                  ValueError, "Pooling.forward: x must be 4-D (N, C, H, W), got shape (4, 4)"),
     "pool-pad": (lambda: Pooling(2, 2, pad=2),
                  ValueError, "Pooling: pad = 2 is more than half the 2x2 window"),
     "pool-mode": (lambda: Pooling(2, 2, mode="mean"),
@@ -164,13 +172,9 @@ BAD = {
     "pool-stride": (lambda: Pooling(2, 2, stride=(1, 0)),
                     ValueError, "Pooling: stride[1] must be an integer >= 1, got 0"),
     "pool-geometry": (lambda: Pooling(2, 2).forward(np.ones((1, 1, 5, 5))),
-                      ValueError, "Pooling: (H + 2*pad - pool_h) = 3 is not divisible by stride = 2; use pool_h=3"),
+                      ValueError, "Pooling.forward: (H + 2*pad - pool_h) = 3 is not divisible by stride = 2; use pool_h=3"),
     "pool-geometry-w": (lambda: Pooling(2, 3).forward(np.ones((1, 1, 4, 7))),
-                        ValueError, "Pooling: (W + 2*pad - pool_w) = 4 is not divisible by stride = 3; use pad=1"),
-    "pool-backward-first": (lambda: Pooling(2, 2).backward(np.ones((1, 1, 1, 1))),
-                            RuntimeError, "Pooling: call forward(x) before backward(dout)"),
-    "global-backward-first": (lambda: GlobalMaxPooling().backward(np.ones((1, 1))),
-                              RuntimeError, "GlobalMaxPooling: call forward(x) before backward(dout)"),
+                        ValueError, "Pooling.forward: (W + 2*pad - pool_w) = 4 is not divisible by stride = 3; use pad=1"),
 }
 
 
@@ -184,4 +188,4 @@ def test_bad_input_gets_a_clear_message(name):
 def test_dout_of_the_wrong_shape_is_named(layer, shape):
     y = layer.forward(np.ones((1, 3, 4, 4)))
     assert_message(lambda: layer.backward(np.ones(shape)), ValueError,
-                   f"{type(layer).__name__}: dout has shape {shape}, but forward returned shape {y.shape}")
+                   f"{type(layer).__name__}.backward: dout must have the output's shape {y.shape}, got {shape}")

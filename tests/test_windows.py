@@ -19,8 +19,8 @@ import dl_notes.windows
 from _conv_cases import CONV_CASES, assert_message, cases, conv_data, rng_for
 from dl_notes.conv import conv2d_naive
 from dl_notes.windows import (
-    col2im, conv_output_size, im2col, im2col_loop, image_batch, offset_view, output_shape, pad_images,
-    scatter_windows, upstream_gradient, window_view,
+    col2im, conv_output_size, im2col, im2col_loop, offset_view, output_shape, pad_images, scatter_windows,
+    window_view,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -184,16 +184,6 @@ def test_im2col_never_aliases_the_input(unfold):
     assert x.min() == 0
 
 
-def test_layer_checks_convert_and_keep():
-    x = np.ones((1, 1, 2, 2), dtype=np.float32)
-    assert image_batch("L", x) is x
-    assert image_batch("L", x, np.float64).dtype == np.float64
-    assert image_batch("L", np.ones((1, 1, 2, 2), dtype=np.int64)).dtype == np.float64
-    dout = np.ones((1, 2))
-    assert upstream_gradient("L", dout, (1, 2), np.float64) is dout
-    assert upstream_gradient("L", dout, (1, 2), np.float32).dtype == np.float32
-
-
 # --- bad input: each message names the function, the argument, the value and the fix ---------
 
 BAD = {
@@ -235,12 +225,6 @@ BAD = {
                                         "of shape (2, 1, 2, 2, 2, 2), got (1, 1, 3, 3)"),
     "pad-images-ndim": (lambda: pad_images(np.ones((4, 4)), 1),
                         ValueError, "pad_images: x must be 4-D (N, C, H, W), got shape (4, 4)"),
-    "image-batch-ndim": (lambda: image_batch("Convolution", np.ones((28, 28))),
-                         ValueError, "Convolution: x must be 4-D (N, C, H, W), got shape (28, 28)"),
-    "before-forward": (lambda: upstream_gradient("Pooling", np.ones((1, 1)), None, np.float32),
-                       RuntimeError, "Pooling: call forward(x) before backward(dout)"),
-    "dout-shape": (lambda: upstream_gradient("Pooling", np.ones((1, 1)), (1, 2), np.float32),
-                   ValueError, "Pooling: dout has shape (1, 1), but forward returned shape (1, 2)"),
 }
 
 
@@ -271,6 +255,13 @@ def test_conv_and_pooling_do_not_import_each_other():
     assert ".pooling" not in imported_names(dl_notes.conv) and ".conv" not in imported_names(dl_notes.pooling)
     assert ".conv" not in imported_names(dl_notes.windows) and ".pooling" not in imported_names(dl_notes.windows)
     assert not hasattr(dl_notes.conv, "Pooling")
+
+
+def test_the_layer_input_checks_live_with_the_other_layer_checks():
+    """windows.py is window code; the checks every layer applies are in dl_notes._checks."""
+    assert not {"image_batch", "upstream_gradient"} & set(vars(dl_notes.windows))
+    for module in (dl_notes.conv, dl_notes.pooling):
+        assert {"image_batch", "upstream_gradient", "forward_cache"} <= set(imported_names(module)["._checks"])
 
 
 @pytest.mark.parametrize("name", ["im2col", "col2im", "conv_output_size"])
