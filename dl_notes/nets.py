@@ -49,7 +49,7 @@ class Network:
     ``gamma1``, ...). The gradient of ``params[key] = layer.<attr>`` is read from
     ``layer.d<attr>`` after ``backward``, as the course's layers store it (``dW``, ``db``,
     ``dgamma``). Then `predict`, `loss`, `accuracy`, `gradient`, `numerical_gradient`,
-    `save_params` and `load_params` work for the stack, and a `~dl_notes.train.Trainer` or an
+    `save_params` and `load_params` work for the stack, and a `dl_notes.train.Trainer` or an
     optimizer can train it. `MultiLayerNet` and `SimpleConvNet` are built this way.
 
     $$
@@ -65,14 +65,14 @@ class Network:
     dtype : float32 or float64, default float32
         Inputs are converted to it; the parameters given to `add_layer` should have it.
     regularizer : ElasticNet, optional
-        A penalty on the weights (`~dl_notes.regularizers.L2`, ``L1``, ``ElasticNet``).
+        A penalty on the weights (`dl_notes.regularizers.L2`, ``L1``, ``ElasticNet``).
 
     Attributes
     ----------
     params : dict of str to ndarray
         The parameters declared so far, in order; the very arrays the layers hold.
     layers : OrderedDict
-        The layers in order; ``last_layer`` is the `~dl_notes.layers.SoftmaxWithLoss`.
+        The layers in order; ``last_layer`` is the `dl_notes.losses.SoftmaxWithLoss`.
     last_loss : float or None
         The loss computed by the last `gradient`.
 
@@ -283,7 +283,7 @@ class MultiLayerNet(Network):
     params : dict of str to ndarray
         ``W1``, ``b1`` (and ``gamma1``, ``beta1`` with batch norm), ..., ``W{L+1}``, ``b{L+1}``.
     layers : OrderedDict
-        The layers in order; ``last_layer`` is the `~dl_notes.layers.SoftmaxWithLoss`.
+        The layers in order; ``last_layer`` is the `dl_notes.losses.SoftmaxWithLoss`.
     last_loss : float
         The loss computed by the last `gradient`.
 
