@@ -5,7 +5,9 @@
   page's language, with its caption and a provenance line (experiment, seed, run time, the
   command that reproduces it);
 - ``{{ bench_tables() }}``: the speed tables of ``scripts/bench.py``, drawn from its recorded
-  output ``docs/data/bench.json`` (also available as ``bench``), in the page's language.
+  output ``docs/data/bench.json`` (also available as ``bench``), in the page's language;
+- ``{{ course_outline() }}``: every part of the course and its pages, with their descriptions,
+  drawn from ``nav`` (see ``navigation.py``), in the page's language.
 
 The values themselves arrive as ``results`` and ``runs`` through ``config.extra`` (see
 ``experiments.py``).
@@ -18,6 +20,7 @@ import importlib.util
 import json
 import math
 import re
+import sys
 from pathlib import Path
 
 from dl_notes.experiments._figures import figure_filename
@@ -53,13 +56,24 @@ def define_env(env):
         return env.conf["theme"]["language"]
 
     env.macro(fmt)
-    bench = _load_bench_script()
+    bench = _load_by_path(ROOT / "scripts" / "bench.py", "dl_notes_bench")
+    navigation = _load_by_path(Path(__file__).with_name("navigation.py"), "dl_notes_site_navigation")
     env.variables["bench"] = json.loads(BENCH_RESULTS.read_text())
 
     @env.macro
     def bench_tables() -> str:
         """The recorded benchmark's tables (times, ratios against targets) in the page's language."""
         return bench.markdown_tables(env.variables["bench"], language())
+
+    @env.macro
+    def course_outline(heading_level: int = 3) -> str:
+        """The course's parts and pages as Markdown tables, linked from (and leaving out) this page."""
+        i18n = env.conf.plugins["i18n"]
+        translations = None if i18n.current_language == i18n.default_language else (
+            i18n.current_language_config.nav_translations or {})
+        parts = navigation.course_outline(env.conf["nav"], translations, language(), Path(env.conf["docs_dir"]))
+        page_src = getattr(env.page.file, "norm_src_uri", env.page.file.src_uri)
+        return navigation.outline_markdown(parts, language(), page_src, heading_level)
 
     @env.macro
     def figure(experiment: str, name: str, alt: str, caption: str) -> str:
@@ -113,9 +127,11 @@ def display_width(path: Path) -> float:
     return round(float(match.group(1)) * 4 / 3, 1)                     # 72 pt = 96 px
 
 
-def _load_bench_script():
-    """scripts/bench.py as a module (it is a script, not part of a package), for its table renderer."""
-    spec = importlib.util.spec_from_file_location("dl_notes_bench", ROOT / "scripts" / "bench.py")
+def _load_by_path(path: Path, name: str):
+    """A script as a module, by path (neither scripts/ nor the hooks' folder is a package or on
+    sys.path): scripts/bench.py for its table renderer, navigation.py for the course outline."""
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
