@@ -125,3 +125,16 @@ def test_a_wide_screen_shows_the_parts_as_tabs_and_a_phone_hides_them(browser, s
     assert shown == [part.title for part in outline(lang)]
     assert active == "Day 2"
     assert not on_phone
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_tap_counter_counts_the_way_back(browser, server, lang):  # noqa: F811
+    """From a chapter the drawer opens inside its part, so another part's page costs a tap more
+    (drawer, back, part, page): the counter sees what a deeper nav would cost."""
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    load(page, server.base + PREFIX[lang] + "optimizers/")
+    taps = taps_to(page, "/" + PREFIX[lang] + "api/optim/")
+    arrived = urlsplit(page.url).path
+    context.close()
+    assert (arrived, taps) == ("/" + PREFIX[lang] + "api/optim/", 4)

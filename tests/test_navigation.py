@@ -1,10 +1,10 @@
 """The course's navigation: one nav, read by the sidebar, the tabs, the home page and the notebook links.
 
-The pure part (scripts/site_hooks/navigation.py) is tested on small inputs and on the real
-mkdocs.yml; the built site (the session's one build) is checked for what a reader meets: every
-page of the nav in the home page's outline of both languages, each chapter's notebooks linked
-under its title in its language, each notebook leading back, no notebook in the sidebar, and
-notebooks still built and searchable.
+The pure parts (scripts/site_hooks/navigation.py, notebook_links.py) are tested on small
+inputs and on the real mkdocs.yml; the built site (the session's one build) is checked for what
+a reader meets: every page of the nav in the home page's outline of both languages, each
+chapter's notebooks linked under its title in its language, each notebook leading back, no
+notebook in the sidebar, and notebooks still built and searchable.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 sys.path.insert(0, str(ROOT / "scripts" / "site_hooks"))
 import navigation  # noqa: E402
+import notebook_links  # noqa: E402
 from navigation import Entry, Part  # noqa: E402
 from notebooks import page_url  # noqa: E402
 
@@ -58,9 +59,9 @@ def nav_sources() -> list[str]:
     return [entry.src for part in outline("ja") for entry in part.pages()]
 
 
-def notebooks(lang: str) -> list[navigation.Notebook]:
-    return [navigation.read_notebook(name, path.read_text(encoding="utf-8"))
-            for name, path in navigation.notebook_sources(DOCS, lang).items()]
+def notebooks(lang: str) -> list[notebook_links.Notebook]:
+    return [notebook_links.read_notebook(name, path.read_text(encoding="utf-8"))
+            for name, path in notebook_links.notebook_sources(DOCS, lang).items()]
 
 
 def html_of(site: Path, path: str) -> str:
@@ -218,7 +219,7 @@ def test_the_home_outline_shows_each_description_in_its_language(site, lang):
     assert missing == []
 
 
-def notebook_cases() -> list[tuple[str, navigation.Notebook]]:
+def notebook_cases() -> list[tuple[str, notebook_links.Notebook]]:
     return [(lang, nb) for lang in LANGS for nb in notebooks(lang)]
 
 
