@@ -19,7 +19,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.utils import get_relative_url
 
 
 @dataclass(frozen=True)
@@ -174,13 +175,12 @@ def on_files(files, config):
     _notebook_chapter.update({f"notebooks/{n.name}.ipynb": n.chapter for n in notebooks})
     for chapter in _chapters:
         if files.get_file_from_path(chapter) is None:
-            raise ValueError(f"navigation: a notebook links the chapter {chapter!r}, which is not a page")
+            raise ValueError(f"notebook_links: a notebook links the chapter {chapter!r}, which is not a page")
     return files
 
 
 def on_page_content(page_html, page, config, files):
-    from mkdocs.utils import get_relative_url
-
+    """A chapter gets its notebooks' box under its title; a notebook, the way back above its title."""
     lang = config.plugins["i18n"].current_language
     src = page.file.norm_src_uri if hasattr(page.file, "norm_src_uri") else page.file.src_uri
     if src in _chapters:
@@ -188,7 +188,7 @@ def on_page_content(page_html, page, config, files):
         for notebook in _chapters[src]:
             target = files.get_file_from_path(f"notebooks/{notebook.name}.ipynb")
             if target is None:
-                raise ValueError(f"navigation: notebooks/{notebook.name}.{lang}.py was not executed into a page")
+                raise ValueError(f"notebook_links: notebooks/{notebook.name}.{lang}.py was not executed into a page")
             url = get_relative_url(target.url, page.url)
             links.append(NotebookLink(notebook.title, url, posixpath.join(url, Path(target.abs_src_path).name)))
         return after_title(page_html, notebook_links(links, lang))
@@ -196,3 +196,10 @@ def on_page_content(page_html, page, config, files):
         chapter = files.get_file_from_path(_notebook_chapter[src])
         return before_title(page_html, chapter_link(chapter.page.title, get_relative_url(chapter.url, page.url), lang))
     return page_html
+
+
+class Plugin(BasePlugin):
+    """The same glue as a plugin, for the dl_notes_site package (MkDocs hooks ignore this class)."""
+
+    on_files = staticmethod(on_files)
+    on_page_content = staticmethod(on_page_content)
