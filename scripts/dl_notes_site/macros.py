@@ -5,7 +5,9 @@
   page's language, with its caption and a provenance line (experiment, seed, run time, the
   command that reproduces it);
 - ``{{ bench_tables() }}``: the speed tables of ``scripts/bench.py``, drawn from its recorded
-  output ``docs/data/bench.json`` (also available as ``bench``), in the page's language.
+  output ``docs/data/bench.json`` (also available as ``bench``), in the page's language;
+- ``{{ course_outline() }}``: every part of the course and its pages, with their descriptions,
+  drawn from ``nav`` (see ``navigation.py``), in the page's language.
 
 The values themselves arrive as ``results`` and ``runs`` through ``config.extra`` (see the
 ``dl_notes/experiments`` plugin).
@@ -20,6 +22,7 @@ import re
 from pathlib import Path
 
 from dl_notes.experiments import figure_filename
+from dl_notes_site import navigation
 from dl_notes_site.bench_tables import markdown_tables
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,6 +62,16 @@ def define_env(env):
     def bench_tables() -> str:
         """The recorded benchmark's tables (times, ratios against targets) in the page's language."""
         return markdown_tables(env.variables["bench"], language())
+
+    @env.macro
+    def course_outline(heading_level: int = 3) -> str:
+        """The course's parts and pages as Markdown tables, linked from (and leaving out) this page."""
+        i18n = env.conf.plugins["i18n"]
+        translations = None if i18n.current_language == i18n.default_language else (
+            i18n.current_language_config.nav_translations or {})
+        parts = navigation.course_outline(env.conf["nav"], translations, language(), Path(env.conf["docs_dir"]))
+        page_src = getattr(env.page.file, "norm_src_uri", env.page.file.src_uri)
+        return navigation.outline_markdown(parts, language(), page_src, heading_level)
 
     @env.macro
     def figure(experiment: str, name: str, alt: str, caption: str) -> str:
