@@ -14,7 +14,7 @@ import pytest
 
 from test_browser import Visit, browser, load, server  # noqa: F401  (fixtures, reused)
 from test_navigation import LANGS, PREFIX, nav_sources, outline
-from notebooks import page_url
+from dl_notes_site.notebooks import page_url
 
 pytestmark = pytest.mark.browser
 
