@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import threading
+from functools import partial
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+import _browser
 from _site import mkdocs_build
 
 
@@ -37,8 +42,8 @@ def pytest_terminal_summary(terminalreporter):
     if not weights:
         return
     write = terminalreporter.write_line
-    if browser.SITE_BYTES:
-        write(f"site size: {browser.SITE_BYTES[0] / 1e6:.1f} MB uncompressed (both languages, all assets)")
+    if _browser.SITE_BYTES:
+        write(f"site size: {_browser.SITE_BYTES[0] / 1e6:.1f} MB uncompressed (both languages, all assets)")
     write("page weight (transferred with gzip / uncompressed), heaviest first:")
     for path, (sent, raw) in sorted(weights.items(), key=lambda kv: -kv[1][0])[:5]:
         write(f"  {sent / 1e6:6.2f} MB / {raw / 1e6:5.2f} MB  {path}")
@@ -66,3 +71,33 @@ def default(request):
     from dl_notes.experiments import load
 
     return load(request.module.exp.__name__.rsplit(".", 1)[1])
+
+
+# --- browser tests (tests/test_browser*.py): one server and one Chromium per session --------------
+
+@pytest.fixture(scope="session")
+def server(site):
+    handler = partial(type("Handler", (_browser.GzipHandler,), {"sizes": {}}), directory=str(site))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    httpd.base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.sizes = handler.func.sizes
+    _browser.SITE_BYTES.append(sum(f.stat().st_size for f in site.rglob("*") if f.is_file()))
+    yield httpd
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not _browser.CHROMIUM.exists():
+        message = f"Chromium not found at {_browser.CHROMIUM}: apt-get install chromium (or set DL_NOTES_CHROMIUM)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(_browser.CHROMIUM), args=_browser.CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

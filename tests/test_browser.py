@@ -13,13 +13,7 @@ reader downloads; the report also gives the uncompressed size. Chromium is Debia
 
 from __future__ import annotations
 
-import gzip
-import io
-import os
 import re
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -29,16 +23,9 @@ from _site import page_paths
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path(os.environ.get("DL_NOTES_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",  # nothing can leave the machine
-]
 BUDGET = 1_500_000  # bytes a page may transfer, with its images, scripts, styles and fonts
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 RAW_TEX = re.compile(r"\$\$|\\frac|\\\(|\\\[|\\begin\{")
-COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".ipynb", ".map")
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 # Terms learners type, and the page that teaches each (grows with the site).
@@ -54,62 +41,6 @@ SEARCHES = {
 
 
 # --- serving and driving ----------------------------------------------------------------------
-
-class GzipHandler(SimpleHTTPRequestHandler):
-    """Static files, gzip-compressed where a browser accepts it (as GitHub Pages does)."""
-
-    sizes: dict[str, tuple[int, int]]  # path -> (bytes on disk, bytes sent)
-
-    def send_head(self):
-        url_path = unquote(urlsplit(self.path).path)
-        path = Path(self.translate_path(self.path))
-        if path.is_dir() and url_path.endswith("/"):
-            path = path / "index.html"
-        if not path.is_file():
-            return super().send_head()  # the redirect to a folder's URL, or a 404
-        data = path.read_bytes()
-        compress = path.suffix in COMPRESSIBLE and "gzip" in self.headers.get("Accept-Encoding", "")
-        body = gzip.compress(data, compresslevel=6, mtime=0) if compress else data
-        self.sizes[url_path] = (len(data), len(body))
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        if compress:
-            self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        return io.BytesIO(body)
-
-    def log_message(self, *args):  # quiet
-        pass
-
-
-@pytest.fixture(scope="session")
-def server(site):
-    handler = partial(type("Handler", (GzipHandler,), {"sizes": {}}), directory=str(site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    httpd.base = f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.sizes = handler.func.sizes
-    SITE_BYTES.append(sum(f.stat().st_size for f in site.rglob("*") if f.is_file()))
-    yield httpd
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        message = f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set DL_NOTES_CHROMIUM)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
 
 class Visit:
     """One page load: what went wrong, and what was fetched."""
@@ -180,7 +111,6 @@ def switch_language(page, lang: str) -> None:
 # --- every page, both languages -------------------------------------------------------------
 
 WEIGHTS: dict[str, tuple[int, int]] = {}  # page URL path -> (bytes sent, bytes uncompressed)
-SITE_BYTES: list[int] = []  # the whole built site, uncompressed
 
 
 @pytest.mark.parametrize("path", page_paths(), ids=lambda p: p or "home")

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from test_browser import Visit, browser, load, server  # noqa: F401  (fixtures, reused)
+from test_browser import load
 from test_navigation import LANGS, PREFIX, nav_sources, outline
 from dl_notes_site.notebooks import page_url
 
@@ -21,16 +21,15 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 MAX_TAPS = 3
-TRANSITION = 400  # ms: Material's drawer and panel slides take 250 ms
+TRANSITION = 300  # ms: Material's drawer and panel slides take 250 ms
 
 # The centre of ``el`` if a thumb can tap it there (on screen and not covered), else null; a
-# link below the drawer's fold is first scrolled into view inside the drawer (not a tap).
+# link below the drawer's fold is first scrolled into view in its panel (a swipe, not a tap).
 TAPPABLE = """el => {
-    const wrap = el.closest('.md-sidebar__scrollwrap');
     let r = el.getBoundingClientRect();
     if (!r.width || !r.height || r.right <= 0 || r.left >= innerWidth) return null;
-    if (wrap && (r.bottom > innerHeight || r.top < wrap.getBoundingClientRect().top)) {
-        wrap.scrollTop += r.top - wrap.getBoundingClientRect().top - 40;
+    if (r.bottom > innerHeight || r.top < 0) {
+        el.scrollIntoView({block: 'center'});  // whichever drawer panel scrolls: a swipe, not a tap
         r = el.getBoundingClientRect();
     }
     const x = r.left + r.width / 2, y = r.top + r.height / 2;
@@ -97,23 +96,30 @@ def tap_cases() -> list[tuple[str, str]]:
     return [(lang, src) for lang in LANGS for src in nav_sources() if src != "index.md"]
 
 
-@pytest.mark.parametrize("lang, src", tap_cases(), ids=[f"{lang}-{src}" for lang, src in tap_cases()])
-def test_a_phone_reaches_every_page_in_three_taps(browser, server, lang, src):  # noqa: F811
+@pytest.fixture(scope="module")
+def phone(browser):
+    """One phone-sized touch context for the tap tests (a new page per case)."""
     context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
-    page = context.new_page()
-    visit = Visit(page, server.base)
-    load(page, server.base + PREFIX[lang])
+    yield context
+    context.close()
+
+
+@pytest.mark.parametrize("lang, src", tap_cases(), ids=[f"{lang}-{src}" for lang, src in tap_cases()])
+def test_a_phone_reaches_every_page_in_three_taps(phone, server, lang, src):
+    # The pages themselves (console errors, math, images) are checked by test_browser.py; here
+    # only the drawer matters, so the home page need not finish loading its images.
+    page = phone.new_page()
+    page.goto(server.base + PREFIX[lang], wait_until="domcontentloaded")
     target = "/" + PREFIX[lang] + page_url(src)
     taps = taps_to(page, target)
     arrived = urlsplit(page.url).path
-    context.close()
+    page.close()
     assert arrived == target
     assert taps <= MAX_TAPS, f"{target}: {taps} taps from the home page"
-    assert visit.problems == []
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_a_wide_screen_shows_the_parts_as_tabs_and_a_phone_hides_them(browser, server, lang):  # noqa: F811
+def test_a_wide_screen_shows_the_parts_as_tabs_and_a_phone_hides_them(browser, server, lang):
     page = browser.new_page(viewport=DESKTOP)
     load(page, server.base + PREFIX[lang] + "optimizers/")
     tabs = page.locator(".md-tabs__link")
@@ -128,7 +134,7 @@ def test_a_wide_screen_shows_the_parts_as_tabs_and_a_phone_hides_them(browser, s
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_tap_counter_counts_the_way_back(browser, server, lang):  # noqa: F811
+def test_the_tap_counter_counts_the_way_back(browser, server, lang):
     """From a chapter the drawer opens inside its part, so another part's page costs a tap more
     (drawer, back, part, page): the counter sees what a deeper nav would cost."""
     context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
