@@ -64,7 +64,6 @@ def on_config(config):
     drawn = [path for o in outcomes for path in o.drawn]
     if drawn and not first:
         log.info("figures drawn: %s", ", ".join(drawn))
-    figures = {o.name: ex.figure_paths(ex.get(o.name), o.name, langs=("en",)) for o in outcomes}
     removed = ex.prune(generated, {p for o in outcomes for p in ex.figure_paths(ex.get(o.name), o.name)})
     if removed:
         log.info("generated figures no longer drawn by any experiment, deleted: %s", ", ".join(removed))
@@ -74,7 +73,7 @@ def on_config(config):
     write_json(generated / "api_notes.json", {lang: _api_notes(ex, outcomes, lang) for lang in ex.LANGS})
     config.extra["results"] = results
     config.extra["runs"] = runs
-    config.extra["figures"] = {name: [p.removeprefix("en/") for p in paths] for name, paths in figures.items()}
+    config.extra["figures"] = {o.name: [ex.figure_filename(o.name, f) for f in ex.get(o.name).FIGURES] for o in outcomes}
     return config
 
 
