@@ -1,6 +1,8 @@
 """One spelling per term: docs/glossary.yml is the list, and every page keeps to it.
 
 - no page, notebook or Japanese string in ``dl_notes`` uses a spelling the glossary rejects;
+- a synonym (a name the course or the book uses, such as 荷重減衰 for 重み減衰) appears only as an
+  alias, on a line that also has the preferred spelling;
 - a term introduced as ``**用語**（English）`` is in the glossary, with that English name.
 """
 
@@ -16,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TERMS = yaml.safe_load((ROOT / "docs" / "glossary.yml").read_text(encoding="utf-8"))
 BY_JA = {term["ja"]: term for term in TERMS}
 AVOID = {variant: term["ja"] for term in TERMS for variant in term.get("avoid", [])}
+SYNONYMS = {synonym: term["ja"] for term in TERMS for synonym in term.get("synonyms", [])}
 TEXTS = sorted(
     [*ROOT.glob("docs/**/*.md"), *ROOT.glob("docs/notebooks/*.py"), *ROOT.glob("dl_notes/**/*.py")],
     key=lambda p: p.as_posix(),
@@ -26,11 +29,19 @@ INTRODUCTION = re.compile(r"\*\*([^*\n]+)\*\*（([^）\n]+)）")
 def test_the_glossary_is_consistent():
     assert len(BY_JA) == len(TERMS), "a Japanese term is listed twice"
     for term in TERMS:
-        assert set(term) <= {"ja", "en", "avoid"}, term
+        assert set(term) <= {"ja", "en", "avoid", "synonyms"}, term
         assert term["ja"].strip() and term["en"].strip(), term
-    for variant, preferred in AVOID.items():
-        clashes = [ja for ja in BY_JA if variant in ja]
-        assert not clashes, f"{variant!r} (avoid, for {preferred}) is part of the preferred spelling {clashes}"
+    for kind, variants in (("avoid", AVOID), ("synonyms", SYNONYMS)):
+        for variant, preferred in variants.items():
+            clashes = [ja for ja in BY_JA if variant in ja]
+            assert not clashes, f"{variant!r} ({kind}, for {preferred}) is part of the preferred spelling {clashes}"
+    both = set(AVOID) & set(SYNONYMS)
+    assert not both, f"{sorted(both)} are listed both as synonyms and under avoid"
+
+
+def test_english_names_use_ise_spelling():
+    """The glossary's English names are prose: regularisation, normalisation (COMMON spelling decision)."""
+    assert [t["en"] for t in TERMS if re.search(r"(?<!optim)iz(e|ation|ing)", t["en"])] == []
 
 
 @pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.relative_to(ROOT).as_posix())
@@ -40,6 +51,18 @@ def test_no_rejected_spelling(path):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         for variant, preferred in AVOID.items()
         if variant in line
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_synonyms_appear_only_beside_the_preferred_spelling(path):
+    """荷重減衰 is welcome as 「重み減衰（講義では荷重減衰とも）」, never on its own."""
+    found = [
+        f"line {number}: {synonym!r} without {preferred!r} on the same line"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        for synonym, preferred in SYNONYMS.items()
+        if synonym in line and preferred not in line
     ]
     assert found == []
 
@@ -62,3 +85,14 @@ def test_the_check_finds_a_variant(tmp_path):
     page.write_text("誤差逆伝搬法と体重減衰\n", encoding="utf-8")
     with pytest.raises(AssertionError):
         test_no_rejected_spelling(page)
+
+
+def test_the_check_finds_a_lone_synonym(tmp_path):
+    """The synonym rule can fail: a synonym alone is caught, beside its preferred spelling it passes."""
+    synonym, preferred = next(iter(SYNONYMS.items()))
+    page = tmp_path / "bad.ja.md"
+    page.write_text(f"L2 正則化は{synonym}と呼ばれます。\n", encoding="utf-8")
+    with pytest.raises(AssertionError):
+        test_synonyms_appear_only_beside_the_preferred_spelling(page)
+    page.write_text(f"L2 正則化は{preferred}（講義では{synonym}とも）と呼ばれます。\n", encoding="utf-8")
+    test_synonyms_appear_only_beside_the_preferred_spelling(page)

@@ -26,7 +26,7 @@ PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
 # Names of activations and initialisations as every figure shows them.
 ACT_NAMES = {"sigmoid": "sigmoid", "relu": "ReLU", "tanh": "tanh"}
 INIT_NAMES = {
-    "ja": {"std0.01": "ガウス分布 (std 0.01)", "xavier": "Xavier", "he": "He"},
+    "ja": {"std0.01": "正規分布 (std 0.01)", "xavier": "Xavier", "he": "He"},
     "en": {"std0.01": "Gaussian (std 0.01)", "xavier": "Xavier", "he": "He"},
 }
 
@@ -34,7 +34,7 @@ INIT_NAMES = {
 LABELS = {
     "ja": {"iteration": "イテレーション", "acc": "正解率", "test_acc": "テストデータの正解率",
            "train": "訓練データ", "test": "テストデータ", "val": "検証データ",
-           "lr_axis": "学習率（対数軸）", "dropout": "ドロップアウト {r:g}"},
+           "lr_axis": "学習率（対数目盛）", "dropout": "ドロップアウト {r:g}"},
     "en": {"iteration": "iteration", "acc": "accuracy", "test_acc": "test accuracy",
            "train": "training data", "test": "test data", "val": "validation data",
            "lr_axis": "learning rate (log scale)", "dropout": "dropout {r:g}"},

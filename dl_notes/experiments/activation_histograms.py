@@ -27,7 +27,7 @@ FUNCTIONS = {"sigmoid": activations.sigmoid, "tanh": activations.tanh, "relu": a
 RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (0.0, 2.0)}
 INITS = (("std1", 1.0), ("std0.01", 0.01), ("xavier", "xavier"), ("he", "he"))
 INIT_LABELS = {
-    "ja": {"std1": "ガウス分布 std 1", "std0.01": "ガウス分布 std 0.01", "xavier": "Xavier √(1/n)", "he": "He √(2/n)"},
+    "ja": {"std1": "正規分布 std 1", "std0.01": "正規分布 std 0.01", "xavier": "Xavier √(1/n)", "he": "He √(2/n)"},
     "en": {"std1": "Gaussian std 1", "std0.01": "Gaussian std 0.01", "xavier": "Xavier √(1/n)", "he": "He √(2/n)"},
 }
 

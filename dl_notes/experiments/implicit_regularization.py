@@ -107,7 +107,7 @@ def run(config: Config) -> Result:
 
 
 TEXT = texts(
-    ja={"batch": "ミニバッチの大きさ（対数軸）", "at_lr": "学習率 {lr:g}", "at_batch": "ミニバッチの大きさ {b}"},
+    ja={"batch": "ミニバッチの大きさ（対数目盛）", "at_lr": "学習率 {lr:g}", "at_batch": "ミニバッチの大きさ {b}"},
     en={"batch": "mini-batch size (log scale)", "at_lr": "learning rate {lr:g}", "at_batch": "mini-batch of {b}"},
 )
 

@@ -132,7 +132,7 @@ def run(config: Config) -> Result:
 
 
 TEXT = {
-    "ja": {"step": "ステップ", "distance": "最小点 (0, 0) までの距離（対数軸）", "all": "5 手法の比較"},
+    "ja": {"step": "ステップ", "distance": "最小点 (0, 0) までの距離（対数目盛）", "all": "5 手法の比較"},
     "en": {"step": "step", "distance": "distance to the minimum (0, 0), log scale", "all": "all five"},
 }
 

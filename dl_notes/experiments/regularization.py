@@ -142,7 +142,7 @@ def run(config: Config) -> Result:
 
 
 TEXT = texts(
-    ja={"weight": "重みの値", "count": "重みの数（対数軸）", "best": "検証正解率が最大", "none": "正則化なし",
+    ja={"weight": "重みの値", "count": "重みの数（対数目盛）", "best": "検証正解率が最大", "none": "正則化なし",
         "l2": "L2（λ = {lam:g}）", "l1": "L1（λ = {lam:g}）", "plus": " ＋ ", "lr": "（学習率 {lr:g}）"},
     en={"weight": "weight value", "count": "number of weights (log scale)", "best": "best validation accuracy",
         "none": "no regularisation", "l2": "L2 (λ = {lam:g})", "l1": "L1 (λ = {lam:g})", "plus": " + ",

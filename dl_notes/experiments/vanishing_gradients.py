@@ -133,7 +133,7 @@ def run(config: Config) -> Result:
 
 TEXT = {
     "ja": {"value": "関数", "grad": "導関数", "x": "入力 x", "layer": "層（左が入力側）",
-           "norm": "‖∂L/∂W‖（対数軸）", "max": "σ'({x:g}) = {y:g}"},
+           "norm": "‖∂L/∂W‖（対数目盛）", "max": "σ'({x:g}) = {y:g}"},
     "en": {"value": "function", "grad": "derivative", "x": "input x", "layer": "layer (input side on the left)",
            "norm": "‖∂L/∂W‖ (log scale)", "max": "σ'({x:g}) = {y:g}"},
 }
