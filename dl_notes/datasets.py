@@ -79,7 +79,7 @@ N_CLASSES = 10
 IMAGE_SHAPE = (28, 28)
 
 _DESCRIPTION = {
-    "ja": {SUBSET: "埋め込みサブセット（訓練 {train:,} 枚・テスト {test:,} 枚）",
+    "ja": {SUBSET: "MNIST の同梱サブセット（訓練 {train:,} 枚・テスト {test:,} 枚）",
            FULL: "MNIST 全体（訓練 {train:,} 枚・テスト {test:,} 枚）"},
     "en": {SUBSET: "embedded subset ({train:,} training and {test:,} test images)",
            FULL: "full MNIST ({train:,} training and {test:,} test images)"},
@@ -147,7 +147,7 @@ def describe_mnist(source: str | None = None, lang: str = "ja") -> str:
     Examples
     --------
     >>> describe_mnist("subset", "ja")
-    '埋め込みサブセット（訓練 8,000 枚・テスト 2,000 枚）'
+    'MNIST の同梱サブセット（訓練 8,000 枚・テスト 2,000 枚）'
     >>> describe_mnist("full", "en")
     'full MNIST (60,000 training and 10,000 test images)'
     """

@@ -216,7 +216,7 @@ def test_source_follows_the_environment(monkeypatch):
 
 def test_describe_mnist_in_both_languages(subset):
     x, _, xt, _ = subset
-    assert describe_mnist("subset", "ja") == f"埋め込みサブセット（訓練 {len(x):,} 枚・テスト {len(xt):,} 枚）"
+    assert describe_mnist("subset", "ja") == f"MNIST の同梱サブセット（訓練 {len(x):,} 枚・テスト {len(xt):,} 枚）"
     assert describe_mnist("subset", "en") == f"embedded subset ({len(x):,} training and {len(xt):,} test images)"
     assert describe_mnist("full", "ja") == "MNIST 全体（訓練 60,000 枚・テスト 10,000 枚）"
     with pytest.raises(ValueError, match="lang must be one of"):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+import re
+
 import numpy as np
 import pytest
 
 from dl_notes import datasets
-from dl_notes.experiments._plotting import INIT_NAMES, LABELS, label_edges, note, panels, texts
+from dl_notes.experiments import _plotting, names
+from dl_notes.experiments._plotting import ACT_NAMES, INIT_NAMES, LABELS, label_edges, note, panels, texts
 from dl_notes.experiments._toolkit import describe, mnist, train
 from dl_notes.nets import MultiLayerNet
 
@@ -66,6 +70,56 @@ def test_train_records_divergence_instead_of_raising():
 def test_shared_labels_and_names_exist_in_both_languages():
     assert set(LABELS["ja"]) == set(LABELS["en"])
     assert set(INIT_NAMES["ja"]) == set(INIT_NAMES["en"])
+    assert set(ACT_NAMES["ja"]) == set(ACT_NAMES["en"])
+
+
+def japanese_texts(module) -> list[str]:
+    """Every string under a ``"ja"`` key of the module's top-level dicts (titles, labels, legends)."""
+    found = []
+
+    def collect(value):
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                collect(v)
+
+    for value in vars(module).values():
+        if isinstance(value, dict) and "ja" in value:
+            collect(value["ja"])
+    return found
+
+
+def label_problems(text: str) -> list[str]:
+    """What a Japanese figure label must not have: English words for glossary terms, "std",
+    half-width brackets or colons outside formulas."""
+    # Formulas are not prose: $...$, f(x), σ'(x), √(1/n), points (0, 0), and {fields} to fill in.
+    prose = re.sub(r"\{[^}]*\}", "", text)
+    prose = re.sub(r"\$[^$]*\$|[√A-Za-zα-ω'′]\([^)]*\)|\(-?\d[^)]*\)", "", prose)
+    problems = [f"{word!r} (write {ja!r})" for word, ja in (("std", "標準偏差"), ("sigmoid", "シグモイド関数"),
+                                                              ("Gaussian", "正規分布")) if word in prose]
+    problems += [f"half-width {mark!r} (write {full!r})" for mark, full in (("(", "（"), (")", "）"), (":", "：")) if mark in prose]
+    return problems
+
+
+@pytest.mark.parametrize("name", ["_plotting", *names()])
+def test_japanese_figure_labels_use_the_glossarys_words_and_full_width_marks(name):
+    module = _plotting if name == "_plotting" else importlib.import_module(f"dl_notes.experiments.{name}")
+    texts_ja = japanese_texts(module)
+    if name == "_plotting":
+        texts_ja += [*ACT_NAMES["ja"].values(), *INIT_NAMES["ja"].values(), _plotting.std_label(1, "ja")]
+    assert {t: p for t in texts_ja if (p := label_problems(t))} == {}
+
+
+def test_the_label_check_can_fail():
+    assert label_problems("sigmoid + Gaussian (std 0.01): x") != []
+    assert label_problems("シグモイド関数 + 正規分布（標準偏差 0.01）：$f(x)$、σ'({x:g})、最小点 (0, 0)、Xavier √(1/n)") == []
+    assert label_problems("Adam (テストデータ)") != []
+
+
+def test_activation_and_initialisation_names_are_localised():
+    assert ACT_NAMES["ja"]["sigmoid"] == "シグモイド関数" and ACT_NAMES["en"]["sigmoid"] == "sigmoid"
+    assert _plotting.std_label(0.01, "ja") == "標準偏差 0.01"
 
 
 def test_an_experiments_own_text_wins_over_the_shared_label():

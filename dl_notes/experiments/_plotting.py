@@ -23,12 +23,27 @@ SAVE_RC = {
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
 
 
-# Names of activations and initialisations as every figure shows them.
-ACT_NAMES = {"sigmoid": "sigmoid", "relu": "ReLU", "tanh": "tanh"}
+# Names of activations and initialisations as every figure and table shows them, per language:
+# the glossary's terms in Japanese (シグモイド関数, 正規分布, 標準偏差), full-width brackets there.
+ACT_NAMES = {
+    "ja": {"sigmoid": "シグモイド関数", "relu": "ReLU", "tanh": "tanh"},
+    "en": {"sigmoid": "sigmoid", "relu": "ReLU", "tanh": "tanh"},
+}
 INIT_NAMES = {
-    "ja": {"std0.01": "正規分布 (std 0.01)", "xavier": "Xavier", "he": "He"},
+    "ja": {"std0.01": "正規分布（標準偏差 0.01）", "xavier": "Xavier", "he": "He"},
     "en": {"std0.01": "Gaussian (std 0.01)", "xavier": "Xavier", "he": "He"},
 }
+STD = {"ja": "標準偏差 {s}", "en": "std {s}"}
+
+
+def std_label(s: Any, lang: str) -> str:
+    """``std 0.1`` in English, ``標準偏差 0.1`` in Japanese: a standard deviation as labels write it.
+
+    >>> std_label(0.1, "en"), std_label("0.01", "ja")
+    ('std 0.1', '標準偏差 0.01')
+    """
+    return STD[check_lang(lang)].format(s=s)
+
 
 # Axis and legend words that several experiments share; `texts` adds an experiment's own.
 LABELS = {

@@ -10,6 +10,7 @@ keeps its spread. The weights are Gaussian with standard deviation 1 or 0.01, Xa
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ import numpy as np
 
 from dl_notes import activations, init
 
-from ._plotting import ACT_NAMES, check_lang, panels
+from ._plotting import ACT_NAMES, check_lang, panels, std_label
 from ._result import Result
 
 TITLE = {"ja": "各層の活性化の分布", "en": "Activation histograms"}
@@ -27,8 +28,8 @@ FUNCTIONS = {"sigmoid": activations.sigmoid, "tanh": activations.tanh, "relu": a
 RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (0.0, 2.0)}
 INITS = (("std1", 1.0), ("std0.01", 0.01), ("xavier", "xavier"), ("he", "he"))
 INIT_LABELS = {
-    "ja": {"std1": "正規分布 std 1", "std0.01": "正規分布 std 0.01", "xavier": "Xavier √(1/n)", "he": "He √(2/n)"},
-    "en": {"std1": "Gaussian std 1", "std0.01": "Gaussian std 0.01", "xavier": "Xavier √(1/n)", "he": "He √(2/n)"},
+    "ja": {"std1": "正規分布（標準偏差 1）", "std0.01": "正規分布（標準偏差 0.01）", "xavier": "Xavier √(1/n)", "he": "He √(2/n)"},
+    "en": {"std1": "Gaussian (std 1)", "std0.01": "Gaussian (std 0.01)", "xavier": "Xavier √(1/n)", "he": "He √(2/n)"},
 }
 
 
@@ -114,9 +115,18 @@ def run(config: Config) -> Result:
 
 
 TEXT = {
-    "ja": {"layer": "{l} 層目", "relu_note": "（ReLU は 0 を除く）", "value": "出力値"},
-    "en": {"layer": "layer {l}", "relu_note": " (ReLU: zeros left out)", "value": "output"},
+    "ja": {"layer": "{l} 層目", "relu_note": "（ReLU は 0 を除く）", "value": "{act}の出力値"},
+    "en": {"layer": "layer {l}", "relu_note": " (ReLU: zeros left out)", "value": "{act} output"},
 }
+
+
+def two_lines(label: str) -> str:
+    r"""``label`` broken at its first space or before a full-width bracket, whichever comes first.
+
+    >>> two_lines("Gaussian (std 1)"), two_lines("正規分布（標準偏差 1）"), two_lines("Xavier √(1/n)")
+    ('Gaussian\n(std 1)', '正規分布\n（標準偏差 1）', 'Xavier\n√(1/n)')
+    """
+    return re.sub(r" |(?=（)", "\n", label, count=1)
 
 
 def histogram_figure(result: Result, lang: str, activation: str):
@@ -134,14 +144,14 @@ def histogram_figure(result: Result, lang: str, activation: str):
                 ax.stairs(counts[l], edges, fill=True, color=f"C{r}")
                 ax.set_ylim(0, 1.3 * max(counts[l].max(), 1))  # room for the label above the bars
                 ax.set_yticks([])
-                ax.text(0.97, 0.93, f"std {v['std'][key][l]:.2g}", transform=ax.transAxes, ha="right", va="top",
+                ax.text(0.97, 0.93, std_label(f"{v['std'][key][l]:.2g}", lang), transform=ax.transAxes, ha="right", va="top",
                         fontsize="small", bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
                 if r == 0:
                     ax.set_title(text["layer"].format(l=l + 1), fontsize="medium")
                 if l == 0:
-                    ax.set_ylabel(INIT_LABELS[lang].get(init_key, init_key).replace(" ", "\n", 1), fontsize="small")
+                    ax.set_ylabel(two_lines(INIT_LABELS[lang].get(init_key, init_key)), fontsize="small")
                 ax.tick_params(labelsize="x-small")
-        figure.supxlabel(f"{ACT_NAMES[activation]} {text['value']}" + (text["relu_note"] if activation == "relu" else ""),
+        figure.supxlabel(text["value"].format(act=ACT_NAMES[lang][activation]) + (text["relu_note"] if activation == "relu" else ""),
                          fontsize="medium")
     return figure
 

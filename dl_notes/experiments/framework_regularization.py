@@ -38,7 +38,7 @@ from ._plotting import check_lang, label_edges, note, panels, texts
 from ._result import Result
 from ._toolkit import curve_arrays, describe, train
 
-TITLE = {"ja": "フレームワーク演習: 正則化・正規化（MNIST）", "en": "Framework exercise: regularisation and normalisation (MNIST)"}
+TITLE = {"ja": "フレームワーク演習：正則化・正規化（MNIST）", "en": "Framework exercise: regularisation and normalisation (MNIST)"}
 
 # Keras's penalties in dl_notes terms: l1(a) = a·Σ|w| = L1(a); l2(b) = b·Σw² = L2(2b) (ours has 1/2);
 # l1_l2(a, b) = ElasticNet(lam = a + 2b, l1_ratio = a / (a + 2b)).

@@ -126,6 +126,7 @@ def run(config: Config) -> Result:
         "early_iteration": config.eval_every,
         "final_spread": spread,
         "init_labels": INIT_NAMES,
+        "act_labels": ACT_NAMES,
         "final_loss": loss_final,
         "diverged_at": diverged,
         "iterations": config.iterations,
@@ -148,7 +149,7 @@ def ranked(values: dict, depth: str, batchnorm: bool = False) -> list[str]:
 
 
 TEXT = texts(
-    ja={"title": "{act}、{depth}層 {hidden}", "bn": "バッチ正規化あり", "nobn": "なし"},
+    ja={"title": "{act}、隠れ層 {depth} 層（{hidden}）", "bn": "バッチ正規化あり", "nobn": "なし"},
     en={"title": "{act}, {depth} hidden layers {hidden}", "bn": "with batch norm", "nobn": "without"},
 )
 
@@ -175,7 +176,7 @@ def curve_grid(result: Result, lang: str, batchnorm_styles: dict):
                             label = note(label, text["bn"] if bn else text["nobn"], lang)
                         ax.plot(result.arrays[f"{key}/iterations"], result.arrays[f"{key}/test_acc"],
                                 line, color=f"C{i}", linewidth=1.4, label=label)
-                ax.set(ylim=(0, 1), title=text["title"].format(act=ACT_NAMES[act], depth=len(hidden),
+                ax.set(ylim=(0, 1), title=text["title"].format(act=ACT_NAMES[lang][act], depth=len(hidden),
                                                               hidden="-".join(map(str, hidden))))
                 ax.title.set_fontsize("medium")
         label_edges(axes, text["iteration"], text["test_acc"])

@@ -137,7 +137,7 @@ def run(config: Config) -> Result:
 
 TEXT = texts(
     ja={"loss": "訓練損失（ミニバッチの平均）", "plain": "ドロップアウトなし", "lr": "学習率 {lr}",
-        "diverged": "学習率 {lr}: {it} イテレーション目で発散", "final_acc": "最後のテスト正解率"},
+        "diverged": "学習率 {lr}：{it} イテレーション目で発散", "final_acc": "最後のテスト正解率"},
     en={"loss": "training loss (mini-batch mean)", "plain": "no dropout", "lr": "learning rate {lr}",
         "diverged": "learning rate {lr}: diverged at iteration {it}", "final_acc": "final test accuracy"},
 )

@@ -18,7 +18,7 @@ import numpy as np
 from dl_notes import activations, datasets
 from dl_notes.nets import MultiLayerNet
 
-from ._plotting import ACT_NAMES, INIT_NAMES, check_lang, panels, style
+from ._plotting import ACT_NAMES, INIT_NAMES, check_lang, panels, std_label, style
 from ._result import Result
 from ._toolkit import describe
 
@@ -77,7 +77,7 @@ def label(activation: str, init: str, lang: str) -> str:
     'sigmoid + Xavier'
     """
     names = INIT_NAMES[check_lang(lang)]
-    return f"{ACT_NAMES[activation]} + {names.get(init, f'std {init}')}"
+    return f"{ACT_NAMES[lang][activation]} + {names.get(init) or std_label(init, lang)}"
 
 
 def run(config: Config) -> Result:
@@ -146,8 +146,8 @@ def plot_activations(result: Result, lang: str):
     with panels(lang, 2, size=(4.5, 3.4)) as (figure, axes):
         left, right = axes[0]
         for i, name in enumerate(CURVES):
-            left.plot(xs, result.arrays[f"{name}/value"], color=f"C{i}", label=ACT_NAMES[name])
-            right.plot(xs, result.arrays[f"{name}/grad"], color=f"C{i}", label=ACT_NAMES[name] + "'")
+            left.plot(xs, result.arrays[f"{name}/value"], color=f"C{i}", label=ACT_NAMES[lang][name])
+            right.plot(xs, result.arrays[f"{name}/grad"], color=f"C{i}", label=ACT_NAMES[lang][name])
         peak = (result.values["sigmoid_grad_argmax"], result.values["sigmoid_grad_max"])
         right.annotate(text["max"].format(x=peak[0], y=peak[1]), peak, xytext=(1.2, 0.45),
                        arrowprops={"arrowstyle": "->", "color": "#555555"}, fontsize="small")

@@ -96,6 +96,7 @@ def run(config: Config) -> Result:
         "order": order,
         "cases": {key: {"activation": a, "constant": c} for key, a, c in config.cases},
         "hidden": list(config.hidden),
+        "act_labels": ACT_NAMES,
         "distinct_units": units,
         "unit_spread": spread,
         "final_test_acc": accuracy,
@@ -122,7 +123,7 @@ def case_label(values: dict, key: str, lang: str) -> str:
     case = values["cases"][key]
     c = case["constant"]
     init = text["xavier"] if c is None else text["zeros"] if c == 0 else text["equal"].format(c=f"{c:g}")
-    return f"{ACT_NAMES[case['activation']]}{'、' if lang == 'ja' else ', '}{init}"
+    return f"{ACT_NAMES[lang][case['activation']]}{'、' if lang == 'ja' else ', '}{init}"
 
 
 def plot(result: Result, lang: str):
