@@ -18,6 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 from dl_notes_site.macros import WIDE, display_width, fmt
+from dl_notes_site.search import SEGMENT_LOOP
 
 
 def page(site: Path, path: str) -> str:
@@ -88,6 +89,23 @@ def test_japanese_search_index_is_segmented(site):
     assert compounds, "no page mentions 勾配消失"
     for doc in compounds:
         assert "勾配" in separator.split(doc["text"]), doc["location"]
+
+
+def test_the_search_worker_segments_a_query_to_its_end(site):
+    """Material's query segmentation never tried the word at the end of a kanji run (回帰 became 回):
+    the built worker carries the patch of dl_notes_site/search.py (4.)."""
+    (worker,) = (site / "assets" / "javascripts" / "workers").glob("search.*.min.js")
+    loops = SEGMENT_LOOP.findall(worker.read_text(encoding="utf-8"))
+    assert [loop[2] for loop in loops] == ["<="]
+
+
+@pytest.mark.parametrize("folder", ["", "en/"])
+def test_reference_pages_rank_below_the_teaching_pages(site, folder):
+    """The glossary, the API reference and the home page's outline are boosted down in search."""
+    index = json.loads((site / folder / "search" / "search_index.json").read_text(encoding="utf-8"))
+    boosts = {doc["location"].split("#")[0]: doc.get("boost", 1) for doc in index["docs"]}
+    assert boosts["glossary/"] < boosts["api/optim/"] < boosts["optimizers/"] == boosts["regularization/"] == 1
+    assert boosts[""] < 1
 
 
 def test_each_language_has_its_own_search_index(site):

@@ -22,6 +22,19 @@ index at the site root, so an English reader searching "gradient" got the Japane
 stay in ``/search/search_index.json``, English ones go to ``/en/search/search_index.json`` with
 locations relative to ``/en/``, and each English page's ``__config`` base points at ``/en/``,
 where Material fetches the index and resolves result links.
+
+3. Teaching pages first. The glossary lists every term and every synonym (荷重減衰, ガウス分布),
+the API reference names every method (Nesterov), and the home page's outline every chapter: they
+match the words a student types as well as the page that teaches them, and their short
+sections often outscore it. Their index entries get a lower boost (`REFERENCE_BOOSTS`), so
+the teaching page comes first and they follow.
+
+4. The last character of a kanji query. Material cuts a kanji run of the query into words it
+finds in the index (``segment`` in its search worker), but its loop never tries a word that
+ends at the end of the query: 回帰 became 回 (a word of the index, as in 1 回), so ラッソ回帰
+found every page that counts something. ``patch_worker`` lets that loop reach the end; the
+build fails if the worker no longer has the loop (a Material update), so the patch is checked
+again rather than lost.
 """
 
 from __future__ import annotations
@@ -108,6 +121,66 @@ def split_by_language(docs: list[dict], languages: list[str]) -> dict[str, list[
     return parts
 
 
+# Pages that list terms rather than teach them, by site path (without the language folder), and
+# the boost of their index entries; a page's own `search: boost:` front matter wins.
+REFERENCE_BOOSTS = {"glossary/": 0.2, "api/": 0.5, "": 0.5}
+
+
+def reference_boost(location: str) -> float | None:
+    """The boost of a reference page's index entry (the home page, the glossary, the API reference), else None.
+
+    >>> [reference_boost(x) for x in ("glossary/", "api/optim/#dl_notes.optim.Nesterov", "#api-reference", "optimizers/#momentum")]
+    [0.2, 0.5, 0.5, None]
+    """
+    page = location.split("#", 1)[0]
+    return next((boost for prefix, boost in REFERENCE_BOOSTS.items() if page.startswith(prefix) and (prefix or not page)), None)
+
+
+def with_reference_boosts(docs: list[dict]) -> list[dict]:
+    """``docs`` with the reference pages' entries boosted down, unless a page sets its own boost.
+
+    >>> with_reference_boosts([{"location": "glossary/"}, {"location": "regularization/"}, {"location": "api/x/", "boost": 2}])
+    [{'location': 'glossary/', 'boost': 0.2}, {'location': 'regularization/'}, {'location': 'api/x/', 'boost': 2}]
+    """
+    return [doc if "boost" in doc or (boost := reference_boost(doc["location"])) is None else {**doc, "boost": boost}
+            for doc in docs]
+
+
+# The query segmentation loop of Material's search worker (minified): `for (j = i + 1; j < q.length; j++)
+# if (q.slice(i, j) in index) ...` never tries the word that ends at the end of the query.
+SEGMENT_LOOP = re.compile(r"for\(let (\w+)=(\w+)\+1;\1(<=?)(\w+)\.length;\1\+\+\)\4\.slice\(\2,\1\)in ")
+
+
+def patch_segment_loop(source: str) -> str:
+    """The search worker's source with the query segmentation reaching the end of the query; idempotent.
+
+    >>> patch_segment_loop("x;for(let o=s+1;o<t.length;o++)t.slice(s,o)in e&&(n[s]=o-s);")
+    'x;for(let o=s+1;o<=t.length;o++)t.slice(s,o)in e&&(n[s]=o-s);'
+    >>> patch_segment_loop(_) == _
+    True
+    >>> patch_segment_loop("no loop here")
+    Traceback (most recent call last):
+    ...
+    ValueError: the search worker has 0 query segmentation loops, expected 1: Material changed; check dl_notes_site/search.py (4.)
+    """
+    loops = SEGMENT_LOOP.findall(source)
+    if len(loops) != 1:
+        raise ValueError(f"the search worker has {len(loops)} query segmentation loops, expected 1: Material changed; "
+                         "check dl_notes_site/search.py (4.)")
+    return SEGMENT_LOOP.sub(lambda m: m.group(0).replace(f"{m.group(1)}{m.group(3)}", f"{m.group(1)}<=", 1), source)
+
+
+def patch_worker(site_dir: Path) -> None:
+    """Apply `patch_segment_loop` to the built search worker."""
+    workers = sorted((site_dir / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+    if len(workers) != 1:
+        raise ValueError(f"expected one search worker in the built site, found {[w.name for w in workers]}")
+    source = workers[0].read_text(encoding="utf-8")
+    patched = patch_segment_loop(source)
+    if patched != source:
+        workers[0].write_text(patched, encoding="utf-8")
+
+
 @event_priority(-100)  # after i18n has built every language and written the merged index
 def on_post_build(config):
     path = Path(config.site_dir) / "search" / "search_index.json"
@@ -119,7 +192,9 @@ def on_post_build(config):
         for field in ("title", "text"):
             if doc.get(field):
                 doc[field] = segment(doc[field])
+    patch_worker(Path(config.site_dir))
     for folder, docs in split_by_language(index["docs"], other_languages(config)).items():
+        docs = with_reference_boosts(docs)
         target = Path(config.site_dir) / folder / "search" / "search_index.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         # The browser builds the index with the tokenizers of config.lang; the Japanese one
