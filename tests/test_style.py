@@ -98,8 +98,8 @@ def jinja_prose(expression: str) -> str:
 def _computed(code: str) -> str:
     """Code between string literals: a value is shown (0) unless the code only joins or names arguments."""
     code = re.sub(r"\.format\((?:[^()]|\([^()]*\))*\)", "", code)  # "{:,}".format(n) is one value, shown once
-    code = re.sub(r"\b(?:figure|alt|caption|join)\b|[~,=()|.\s]", "", code)
-    return "0" if code else " "
+    shown = re.sub(r"\b(?:figure|alt|caption|join)\b|[~,=()|.\s]", "", code)
+    return "0" if shown else " " if "," in code else ""  # arguments (alt, caption) are apart; "a" ~ "b" is "ab"
 
 
 MASKS = [  # (pattern, replacement) in order; the prose of a Markdown text outside fenced code
@@ -407,3 +407,13 @@ def test_a_chapter_without_the_closing_section_fails(tmp_path, monkeypatch):
     monkeypatch.setattr(f"{__name__}.DOCS", tmp_path)
     with pytest.raises(AssertionError, match="the last ## section is \\['Related pages'\\]"):
         test_every_chapter_closes_with_the_closing_section("page.md", "en")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_fmt_prints_numbers_in_the_style(lang):
+    """What fmt() prints keeps every rule, at every magnitude; Python's own repr would not."""
+    from dl_notes_site.macros import fmt
+
+    values = [sign * 8.157 * 10.0 ** power for power in range(-9, 10) for sign in (1, -1)]
+    assert [text for text in map(fmt, values) if check_markdown(f"値は {text} です。", lang)] == []
+    assert check_markdown(f"値は {8.157e-7} と {1234567} です。", lang) != []
