@@ -270,7 +270,8 @@ class ArticleText(HTMLParser):
     """The text a reader reads in a built page's ``<article>``: no code, preformatted text or math."""
 
     SKIP_TAGS = {"code", "pre", "script", "style", "svg", "kbd", "textarea"}
-    SKIP_CLASSES = {"arithmatex", "headerlink"}
+    SKIP_CLASSES = {"arithmatex", "headerlink", "jp-CodeCell"}  # a notebook's code cells: input and output
+    SHOWN_AS = {"code": CODE, "pre": CODE, "kbd": CODE, "arithmatex": MATH}  # what prose keeps of them
     BLOCKS = {"p", "li", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "div", "br", "dt", "dd"}
     VOID = {"br", "img", "hr", "input", "meta", "link", "source", "wbr", "col", "area", "base", "embed"}
 
@@ -288,7 +289,10 @@ class ArticleText(HTMLParser):
             self.parts.append("\n")
         if tag in self.VOID or not (self.stack or tag == "article"):
             return
-        self.stack.append((tag, tag in self.SKIP_TAGS or bool(classes & self.SKIP_CLASSES)))
+        skipped = tag in self.SKIP_TAGS or bool(classes & self.SKIP_CLASSES)
+        if skipped and not self._skipping():
+            self.parts.append(next((self.SHOWN_AS[k] for k in (tag, *sorted(classes)) if k in self.SHOWN_AS), ""))
+        self.stack.append((tag, skipped))
 
     def handle_endtag(self, tag):
         if any(open_tag == tag for open_tag, _ in self.stack):
@@ -302,7 +306,8 @@ class ArticleText(HTMLParser):
             self.parts.append(data)
 
     def text(self) -> str:
-        lines = (line.strip() for line in "".join(self.parts).split("\n"))
+        text = MATH_SPAN.sub(MATH, "".join(self.parts))  # a notebook's Markdown keeps its $...$ for MathJax
+        lines = (line.strip() for line in text.split("\n"))
         return "\n".join(line for line in lines if line)
 
 
@@ -397,7 +402,7 @@ def test_the_rendered_text_leaves_out_code_and_math():
     html = ('<header>5000 %</header><article class="md-content__inner"><h1>題名<a class="headerlink">¶</a></h1>'
             '<p>正解率 92.3 % と <code>1e-07</code> と <span class="arithmatex">\\(1000\\)</span></p>'
             '<pre><code>5000 %</code></pre><figure><figcaption>差は 8.16e-07</figcaption></figure></article>')
-    assert article_text(html) == "題名\n正解率 92.3 % と  と\n差は 8.16e-07"
+    assert article_text(html) == "題名\n正解率 92.3 % と ⟨code⟩ と ⟨math⟩\n差は 8.16e-07"
     assert [p.split(": ")[1] for p in check_rendered(html, "ja")] == ["percent", "e-notation"]
 
 
