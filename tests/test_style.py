@@ -402,7 +402,7 @@ def test_the_rendered_text_leaves_out_code_and_math():
     html = ('<header>5000 %</header><article class="md-content__inner"><h1>題名<a class="headerlink">¶</a></h1>'
             '<p>正解率 92.3 % と <code>1e-07</code> と <span class="arithmatex">\\(1000\\)</span></p>'
             '<pre><code>5000 %</code></pre><figure><figcaption>差は 8.16e-07</figcaption></figure></article>')
-    assert article_text(html) == "題名\n正解率 92.3 % と ⟨code⟩ と ⟨math⟩\n差は 8.16e-07"
+    assert article_text(html) == "題名\n正解率 92.3 % と ⟨code⟩ と ⟨math⟩\n⟨code⟩\n差は 8.16e-07"
     assert [p.split(": ")[1] for p in check_rendered(html, "ja")] == ["percent", "e-notation"]
 
 
