@@ -1,7 +1,7 @@
 # %% [markdown]
-# # AlexNet と最新の CNN
+# # AlexNet とその後の CNN
 #
-# [AlexNet と最新の CNN](../alexnet.md) のページの表を、このノートブックで再現します。
+# [AlexNet とその後の CNN](../alexnet.md) のページの表を、このノートブックで再現します。
 # 層ごとの出力サイズとパラメータ数は `dl_notes.architectures.summarize` が計算します。
 
 # %%

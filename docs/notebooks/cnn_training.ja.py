@@ -2,9 +2,9 @@
 # # CNN の学習
 #
 # [CNN の学習](../cnn_training.md) のページの実験を、このノートブックで再現します。
-# SimpleConvNet と全結合ネットワークを、MNIST の訓練データ 5,000 枚・テストデータ 1,000 枚で Adam を使って学習させた結果です。
+# SimpleConvNet と全結合ネットワークを、講義の演習 2_6 と同じ設定で、MNIST の訓練データとテストデータの一部を使い Adam で学習させた結果です（枚数とイテレーション数は下に表示します）。
 #
-# 結果は `dl_notes.experiments` のキャッシュから読み込まれます。`dl_notes` のコードが変わっていなければ実験は再実行されません（再実行すると 1 分ほどかかります）。
+# 結果は `dl_notes.experiments` のキャッシュから読み込まれます。`dl_notes` のコードが変わっていなければ実験は再実行されません（再実行にかかる時間は、下に表示する計算時間と同じくらいです）。
 
 # %%
 from dl_notes.experiments import convnet_training, ensure, load, show
@@ -13,6 +13,7 @@ outcome = ensure("convnet_training")
 print(f"convnet_training: {'キャッシュから読み込み' if not outcome.ran else '実行しました'}"
       f"（{outcome.result.meta['seconds']:.2f} 秒の計算）")
 r = load("convnet_training")
+print(f"訓練 {r.values['n_train']:,} 枚・テスト {r.values['n_test']:,} 枚、{r.values['iterations']:,} イテレーション")
 
 # %% [markdown]
 # ## 正解率

@@ -19,10 +19,10 @@ LABELS = {
            "mlp": "MultiLayerNet 784-[100]×5-10", "cnn": "SimpleConvNet 30@5×5, pool 2, 100",
            "dl_notes": "dl_notes (float32)", "pytorch": "PyTorch CPU (float32)", "course": "course style (float64)",
            "vs_pytorch": "dl_notes ÷ PyTorch", "vs_course": "course ÷ dl_notes"},
-    "ja": {"net": "ネットワーク", "impl": "実装", "ms": "1 ステップ (ms)", "median": "ラウンドの中央値 (ms)",
-           "gflops": "GFLOP/s", "of_gemm": "GEMM に対する割合", "ratio": "ラウンド内の比: 中央値（四分位）", "best": "最速ラウンド同士の比",
+    "ja": {"net": "ネットワーク", "impl": "実装", "ms": "1 ステップ（ms）", "median": "ラウンドの中央値（ms）",
+           "gflops": "GFLOP/s", "of_gemm": "GEMM に対する割合", "ratio": "ラウンド内の比：中央値（四分位）", "best": "最速ラウンド同士の比",
            "target": "目標", "met": "達成", "missed": "未達", "compared": "比較", "verdict": "結果",
-           "mlp": "MultiLayerNet 784-[100]×5-10", "cnn": "SimpleConvNet 30@5×5, プーリング 2, 100",
+           "mlp": "MultiLayerNet 784-[100]×5-10", "cnn": "SimpleConvNet 30@5×5、プーリング 2、100",
            "dl_notes": "dl_notes（float32）", "pytorch": "PyTorch CPU（float32）", "course": "講義の書き方（float64）",
            "vs_pytorch": "dl_notes ÷ PyTorch", "vs_course": "講義の書き方 ÷ dl_notes"},
 }

@@ -1,6 +1,7 @@
 """mkdocs-macros module: the functions pages call to show results.
 
-- ``{{ fmt(x) }}``: a measured number with 3 significant digits (``fmt(x, 2)`` for 2);
+- ``{{ fmt(x) }}``: a measured number with 3 significant digits (``fmt(x, 2)`` for 2), with
+  thousands separators and ``× 10⁻⁷`` for powers of ten (``fmt(x, tex=True)`` inside math);
 - ``{{ figure("experiment", "figure", alt="...", caption="...") }}``: a build-time figure in the
   page's language, with its caption and a provenance line (experiment, seed, run time, the
   command that reproduces it);
@@ -29,26 +30,44 @@ ROOT = Path(__file__).resolve().parents[2]
 BENCH_RESULTS = ROOT / "docs" / "data" / "bench.json"
 
 PROVENANCE = {
-    "ja": "実験 <code>{name}</code> · シード {seed} · 実行時間 {seconds:.2f} 秒 · 再現: <code>{command}</code>",
+    "ja": "実験 <code>{name}</code> · シード {seed} · 実行時間 {seconds:.2f} 秒 · 再現：<code>{command}</code>",
     "en": "Experiment <code>{name}</code> · seed {seed} · ran in {seconds:.2f} s · reproduce: <code>{command}</code>",
 }
 
 
-def fmt(value: float, digits: int = 3) -> str:
-    """A measured number for prose, rounded to ``digits`` significant digits.
+def fmt(value: float, digits: int = 3, tex: bool = False) -> str:
+    r"""A measured number for prose, rounded to ``digits`` significant digits, in the site's style.
 
-    >>> fmt(0.012345), fmt(12.3456), fmt(1234.5), fmt(2.0), fmt(3e-7)
-    ('0.0123', '12.3', '1230', '2.00', '3.00e-07')
+    Thousands separators from 1,000 on; below 10⁻⁴ and from 10⁶ on, a power of ten written as a
+    reader writes it (``8.16 × 10⁻⁷``), never e-notation (docs/style.yml). ``tex=True`` gives the
+    same number for inside ``$...$``: ``1{,}230`` (a bare comma would be spaced as punctuation)
+    and ``8.16 \times 10^{-7}``.
+
+    >>> fmt(0.012345), fmt(12.3456), fmt(1234.5), fmt(2.0), fmt(3e-7), fmt(-8.157e-7), fmt(2.5e6, 2)
+    ('0.0123', '12.3', '1,230', '2.00', '3.00 × 10⁻⁷', '-8.16 × 10⁻⁷', '2.5 × 10⁶')
+    >>> fmt(1234.5, tex=True), fmt(3e-7, tex=True)
+    ('1{,}230', '3.00 \\times 10^{-7}')
+    >>> fmt("0.5")
+    Traceback (most recent call last):
+    ...
+    TypeError: fmt expects a number, got '0.5'
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"fmt expects a number, got {value!r}")
     if value == 0 or not math.isfinite(value):
         return str(value)
     exponent = math.floor(math.log10(abs(value)))
-    if not -4 <= exponent < 6:
-        return f"{value:.{digits - 1}e}"
-    decimals = digits - 1 - exponent
-    return f"{round(value, decimals):.{max(decimals, 0)}f}"
+    if -4 <= exponent < 6:
+        decimals = digits - 1 - exponent
+        text = f"{round(value, decimals):,.{max(decimals, 0)}f}"
+        return text.replace(",", "{,}") if tex else text
+    mantissa, power = f"{value:.{digits - 1}e}".split("e")
+    if tex:
+        return f"{mantissa} \\times 10^{{{int(power)}}}"
+    return f"{mantissa} × 10{str(int(power)).translate(SUPERSCRIPTS)}"
+
+
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def define_env(env):
