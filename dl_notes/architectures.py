@@ -2,8 +2,9 @@ r"""Classic CNNs layer by layer: output shapes and parameter counts, computed, n
 
 A network is described as a list of layer specifications (``("conv", {...})``, ``("pool",
 {...})``, ...); `summarize` walks it from the input shape, computing each output size with
-`dl_notes.conv.conv_output_size` (so a geometry that does not fit is an error, as it is for the
-layers themselves) and each parameter count from the formulas
+`dl_notes.conv.conv_output_size` with ``strict=True`` (so a geometry that does not divide is an
+error, where the layers would round it down: a table of a published network should not hide a
+mismatch) and each parameter count from the formulas
 
 $$
 \#W_\text{conv} = FN \cdot \frac{C}{g} \cdot FH \cdot FW + FN, \qquad
@@ -107,7 +108,7 @@ def summarize(input_shape: Sequence[int], spec: Sequence[tuple[str, dict[str, An
     >>> summarize((3, 224, 224), ALEXNET)
     Traceback (most recent call last):
     ...
-    ValueError: conv1: conv_output_size: (input_size + 2*pad - filter_size) = 213 is not divisible by stride = 4; use filter_size=12 or floor=True
+    ValueError: conv1: conv_output_size: (input_size + 2*pad - filter_size) = 213 is not divisible by stride = 4 (strict=True); use filter_size=12, or strict=False to round down to 54 windows
     """
     shape = [count(f"input_shape[{i}]", n) for i, n in enumerate(input_shape)]
     rows: list[dict[str, Any]] = [{"name": "input", "kind": "input", "shape": list(shape), "params": 0,
@@ -126,14 +127,14 @@ def summarize(input_shape: Sequence[int], spec: Sequence[tuple[str, dict[str, An
                 g = count("groups", options.get("groups", 1))
                 if C % g or FN % g:
                     raise ValueError(f"groups = {g} must divide the {C} input channels and the {FN} filters")
-                shape = [FN, conv_output_size(H, F, S, P), conv_output_size(W, F, S, P)]
+                shape = [FN, *(conv_output_size(n, F, S, P, strict=True) for n in (H, W))]
                 row["params"] = FN * (C // g) * F * F + FN
                 row["filter"] = f"{F}x{F}/{S}" + (f", pad {P}" if P else "")
             elif kind == "pool":
                 C, H, W = shape
                 F = count("size", options["size"])
                 S, P = options.get("stride", F), options.get("pad", 0)
-                shape = [C, conv_output_size(H, F, S, P), conv_output_size(W, F, S, P)]
+                shape = [C, *(conv_output_size(n, F, S, P, strict=True) for n in (H, W))]
                 row["filter"] = f"{F}x{F}/{S}" + (f", pad {P}" if P else "")
                 row["mode"] = options.get("mode", "max")
             elif kind in ("gap", "gmp"):

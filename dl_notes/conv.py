@@ -29,7 +29,7 @@ __all__ = ["conv2d_naive", "Convolution"]
 
 
 def conv2d_naive(x: ArrayLike, W: ArrayLike, b: ArrayLike | None = None, stride: int = 1,
-                 pad: int = 0) -> np.ndarray:
+                 pad: int = 0, *, strict: bool = False) -> np.ndarray:
     r"""Convolution (cross-correlation, as in every framework) written as plain loops.
 
     $$
@@ -47,6 +47,9 @@ def conv2d_naive(x: ArrayLike, W: ArrayLike, b: ArrayLike | None = None, stride:
     b : array_like, shape (FN,), optional
         Zero when omitted.
     stride, pad : int, default 1 and 0
+    strict : bool, default False
+        Raise, rather than round down, when the stride does not divide
+        (`dl_notes.windows.conv_output_size`).
 
     Returns
     -------
@@ -70,7 +73,7 @@ def conv2d_naive(x: ArrayLike, W: ArrayLike, b: ArrayLike | None = None, stride:
     FN, _, FH, FW = W.shape
     _check_channels("conv2d_naive", x, W)
     S, P = count("conv2d_naive: stride", stride, 1), count("conv2d_naive: pad", pad, 0)
-    OH, OW = output_shape(H, W_in, FH, FW, S, P, caller="conv2d_naive")
+    OH, OW = output_shape(H, W_in, FH, FW, S, P, strict=strict, caller="conv2d_naive")
     b = np.zeros(FN, dtype=W.dtype) if b is None else np.asarray(b)
     xp = pad_images(x, P)                                                 # (N, C, H+2P, W+2P)
     y = np.empty((N, FN, OH, OW), dtype=np.result_type(x, W, b))
@@ -135,6 +138,11 @@ class Convolution:
         use for it (nothing before it learns), and it costs about as much as ``dW``:
         ``input_grad=False`` skips it and ``backward`` returns None, as PyTorch does for an
         input that does not require a gradient.
+    strict : bool, default False
+        When the stride does not divide $H + 2P - FH$, the output size is rounded down, as
+        in the course's code and PyTorch (`dl_notes.windows.conv_output_size`): the last
+        rows or columns that no window reaches do not affect the output, and their
+        gradient in ``backward`` is zero. ``strict=True`` makes ``forward`` raise instead.
 
     Attributes
     ----------
@@ -152,7 +160,8 @@ class Convolution:
         When ``W`` or ``b`` is not a floating-point array.
     ValueError
         When their shapes do not fit, or (in `forward`) ``x`` is not 4-D, has a
-        different number of channels, or does not tile with this stride and pad.
+        different number of channels, is smaller than a filter, or (with ``strict``) does
+        not tile with this stride and pad.
 
     See Also
     --------
@@ -177,10 +186,23 @@ class Convolution:
     >>> conv.dW[0, 0], conv.db                        # sums of the pixels each weight saw
     (array([[45., 54.],
            [81., 90.]]), array([9.]))
+
+    At stride 2 a 5x5 input holds $(5 - 2)/2 + 1 = 2.5$ windows a side: rounded down to 2,
+    and the last row and column feed no output.
+
+    >>> conv = Convolution(np.ones((1, 1, 2, 2)), np.zeros(1), stride=2)
+    >>> conv.forward(np.ones((1, 1, 5, 5))).shape
+    (1, 1, 2, 2)
+    >>> conv.backward(np.ones((1, 1, 2, 2)))[0, 0]
+    array([[1., 1., 1., 1., 0.],
+           [1., 1., 1., 1., 0.],
+           [1., 1., 1., 1., 0.],
+           [1., 1., 1., 1., 0.],
+           [0., 0., 0., 0., 0.]])
     """
 
     def __init__(self, W: np.ndarray, b: np.ndarray, stride: int = 1, pad: int = 0, *,
-                 input_grad: bool = True) -> None:
+                 input_grad: bool = True, strict: bool = False) -> None:
         parameter("Convolution: W", W, 4, layout="(FN, C, FH, FW)")
         parameter("Convolution: b", b, 1, layout="(FN,)")
         if b.shape != (W.shape[0],):
@@ -190,6 +212,7 @@ class Convolution:
         self.stride = count("Convolution: stride", stride, 1)
         self.pad = count("Convolution: pad", pad, 0)
         self.input_grad = bool(input_grad)
+        self.strict = bool(strict)
         self.dW: np.ndarray | None = None
         self.db: np.ndarray | None = None
         self.cols: np.ndarray | None = None
@@ -204,7 +227,7 @@ class Convolution:
         N, _, H, W = x.shape
         _check_channels(where, x, self.W)
         S, P = self.stride, self.pad
-        OH, OW = output_shape(H, W, FH, FW, S, P, caller=where)
+        OH, OW = output_shape(H, W, FH, FW, S, P, strict=self.strict, caller=where)
         self.cols = _unfold(x, FH, FW, S, P, OH, OW)                     # (N, C*FH*FW, OH*OW)
         self.x_shape, self.out_hw = x.shape, (OH, OW)
         col_W = self.W.reshape(FN, -1)                                    # (FN, C*FH*FW)
@@ -229,7 +252,8 @@ class Convolution:
         return _fold(dcols, self.x_shape, FH, FW, self.stride, self.pad, OH, OW)  # (N, C, H, W)
 
     def __repr__(self) -> str:
-        return f"Convolution(W: {self.W.shape} {self.W.dtype}, stride={self.stride}, pad={self.pad})"
+        strict = ", strict=True" if self.strict else ""
+        return f"Convolution(W: {self.W.shape} {self.W.dtype}, stride={self.stride}, pad={self.pad}{strict})"
 
 
 def _unfold(x: np.ndarray, FH: int, FW: int, S: int, P: int, OH: int, OW: int) -> np.ndarray:

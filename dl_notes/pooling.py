@@ -32,10 +32,21 @@ class Pooling:
     pooling spreads it evenly, $\partial L / \partial x = \frac{1}{PH\,PW} \partial L / \partial y$
     for each window the pixel is in.
 
-    **Stride.** By default windows do not overlap: ``stride`` is the pool size, as in the book
-    (``Pooling(2, 2, stride=2)``) and in PyTorch and Keras. The course's ``Pooling`` defaults to
-    ``stride=1`` instead (overlapping windows, output (H - PH + 1) wide): pass ``stride=1`` to
-    get it.
+    **Stride.** By default the stride is the window (``stride=None`` means
+    ``(pool_h, pool_w)``), so windows do not overlap, as with PyTorch's ``MaxPool2d`` and
+    Keras' ``MaxPooling2D``. The two copies of the course's code differ here: the book's public
+    repository had ``stride=1`` until its commit 77a0807 (2020-09-14, "Change Pooling's stride
+    2 from 1") made it ``stride=2``, and the course's ``common/layers.py`` still has
+    ``stride=1``. The book's networks pass ``stride=2`` themselves, so they give the same shapes
+    with either copy; a call without ``stride`` does not. On a 24x24 map (SimpleConvNet's
+    convolution output), ``Pooling(2, 2)`` gives 23x23 with the course's copy and 12x12 with
+    the book's current one and here; ``Pooling(3, 3)`` gives 22x22, 11x11 and 8x8 (the
+    examples below). Pass ``stride`` to get the same result with every copy.
+
+    **Geometry that does not divide** is rounded down, as in the course's code and PyTorch
+    (`dl_notes.windows.conv_output_size`): the last rows or columns that no window reaches do
+    not affect the output, and their gradient is zero. ``strict=True`` makes ``forward`` raise
+    instead.
 
     **Padding** (PyTorch's rules): max pooling pads with $-\infty$, so padding never wins;
     average pooling pads with zeros and still divides by $PH\,PW$. ``pad`` may be at most half
@@ -50,6 +61,8 @@ class Pooling:
     pad : int, default 0
         $P$, added on each side.
     mode : {"max", "avg"}, default "max"
+    strict : bool, default False
+        Raise in ``forward``, rather than round down, when a stride does not divide.
 
     Attributes
     ----------
@@ -61,8 +74,8 @@ class Pooling:
     Raises
     ------
     ValueError
-        For a pad over half the window, an unknown mode, or (in `forward`) an input the
-        windows do not tile.
+        For a pad over half the window, an unknown mode, or (in `forward`) an input smaller
+        than the window, or (with ``strict``) one the windows do not tile.
 
     See Also
     --------
@@ -79,6 +92,11 @@ class Pooling:
              [10.5, 12.5]]]])
     >>> Pooling(2, 2, stride=1)                       # the course's default stride
     Pooling(pool_h=2, pool_w=2, stride=1, pad=0, mode='max')
+    >>> maps = np.zeros((1, 30, 24, 24))
+    >>> [Pooling(2, 2, stride=s).forward(maps).shape[2:] for s in (1, 2, None)]   # course, book, here
+    [(23, 23), (12, 12), (12, 12)]
+    >>> [Pooling(3, 3, stride=s).forward(maps).shape[2:] for s in (1, 2, None)]
+    [(22, 22), (11, 11), (8, 8)]
     >>> pool = Pooling(2, 2)
     >>> y = pool.forward(np.array([[[[1.0, 3.0], [3.0, 2.0]]]]))
     >>> pool.backward(np.ones_like(y))                # the tie goes to the first 3
@@ -87,7 +105,7 @@ class Pooling:
     """
 
     def __init__(self, pool_h: int, pool_w: int, stride: int | tuple[int, int] | None = None,
-                 pad: int = 0, mode: str = "max") -> None:
+                 pad: int = 0, mode: str = "max", *, strict: bool = False) -> None:
         self.pool_h = count("Pooling: pool_h", pool_h, 1)
         self.pool_w = count("Pooling: pool_w", pool_w, 1)
         if stride is None:
@@ -102,6 +120,7 @@ class Pooling:
                              f"window, so some windows would hold only padding; use pad <= "
                              f"{min(self.pool_h, self.pool_w) // 2}")
         self.mode = one_of("Pooling: mode", mode, ("max", "avg"))
+        self.strict = bool(strict)
         self.xp: np.ndarray | None = None
         self.out: np.ndarray | None = None
         self.x_shape: tuple[int, ...] | None = None
@@ -118,7 +137,8 @@ class Pooling:
         N, C, H, W = x.shape
         PH, PW, P = self.pool_h, self.pool_w, self.pad
         SH, SW = self._strides()
-        OH, OW = output_shape(H, W, PH, PW, (SH, SW), P, caller=where, names=("pool_h", "pool_w"))
+        OH, OW = output_shape(H, W, PH, PW, (SH, SW), P, strict=self.strict, caller=where,
+                              names=("pool_h", "pool_w"))
         xp = pad_images(x, P, -np.inf if self.mode == "max" else 0)     # (N, C, H+2P, W+2P)
         windows = [offset_view(xp, i, j, OH, OW, (SH, SW)) for i in range(PH) for j in range(PW)]
         out = windows[0].copy()                                           # (N, C, OH, OW)
@@ -140,8 +160,9 @@ class Pooling:
         OH, OW, SH, SW = self._geometry
         PH, PW, P = self.pool_h, self.pool_w, self.pad
         dout = upstream_gradient(where, dout, (N, C, OH, OW), self.dtype)
-        # Windows that tile the input exactly write every pixel once: no zeroing needed.
-        tiled = (SH, SW) == (PH, PW)
+        # Windows that tile the padded input exactly write every pixel once: no zeroing needed.
+        # (Rounded down, they miss the last rows or columns, whose gradient must be zero.)
+        tiled = (SH, SW) == (PH, PW) and (OH * SH, OW * SW) == (H + 2 * P, W + 2 * P)
         dxp = (np.empty if tiled else np.zeros)((N, C, H + 2 * P, W + 2 * P), dtype=dout.dtype)  # (N, C, H+2P, W+2P)
         if self.mode == "avg":
             share = dout * (1 / (PH * PW))
@@ -166,8 +187,9 @@ class Pooling:
         return dxp[:, :, P:P + H, P:P + W]                                # (N, C, H, W)
 
     def __repr__(self) -> str:
+        strict = ", strict=True" if self.strict else ""
         return (f"Pooling(pool_h={self.pool_h}, pool_w={self.pool_w}, stride={self.stride}, "
-                f"pad={self.pad}, mode={self.mode!r})")
+                f"pad={self.pad}, mode={self.mode!r}{strict})")
 
 
 class GlobalAveragePooling:

@@ -4,8 +4,8 @@ A convolution (`dl_notes.conv`) and a pooling layer (`dl_notes.pooling`) both sl
 FH x FW window with stride S over a batch of images (N, C, H, W) padded by P on each side; they
 differ only in what they do with each window. What they share is here:
 
-- `conv_output_size` and `output_shape`: how many windows fit, or an error that says which
-  setting to change;
+- `conv_output_size` and `output_shape`: how many windows fit (rounded down, or with
+  ``strict=True`` an error that says which setting to change);
 - `pad_images`, `offset_view` and `window_view`: the padded input and strided views of its
   windows (no copies);
 - `scatter_windows`: the adjoint of `window_view`, adding windows back into an image;
@@ -14,9 +14,10 @@ differ only in what they do with each window. What they share is here:
 - `im2col_loop`: the course's im2col as loops, the oracle that tests and benchmarks hold the
   fast path to.
 
-Two differences from the course's code: arrays keep their dtype (the course's ``im2col``
-always returns float64), and a geometry whose output size is not an integer is an error
-(the course's silently drops the last rows; ``floor=True`` does the same on request).
+A geometry whose stride does not divide $H + 2P - FH$ is rounded down, as in the course's
+code and PyTorch: the windows stop before the end, and the last rows (or columns) that no window
+reaches are dropped. ``strict=True`` makes that an error instead. One difference from the
+course's code: arrays keep their dtype (the course's ``im2col`` always returns float64).
 The im2col page of the site teaches these functions; the CNN page teaches the output size.
 """
 
@@ -31,37 +32,38 @@ from ._checks import array, count
 __all__ = ["conv_output_size", "output_shape", "pad_images", "offset_view", "window_view", "scatter_windows",
            "im2col", "col2im", "im2col_loop"]
 
-# The functions that take ``floor``: only their errors suggest it.
-_FLOOR_CALLERS = ("conv_output_size", "output_shape", "im2col", "col2im", "im2col_loop")
-
-
 def _output_size(size: int, filter_size: int, stride: int, pad: int, *, caller: str,
-                 names: tuple[str, str], floor: bool = False) -> int:
-    """(size + 2 pad - filter_size) / stride + 1, or an error that says which setting to change."""
+                 names: tuple[str, str], strict: bool = False) -> int:
+    """floor((size + 2 pad - filter_size) / stride) + 1; if ``strict``, an error when that floors."""
     dim, fdim = names
     span = size + 2 * pad - filter_size
     if span < 0:
         raise ValueError(f"{caller}: {fdim} = {filter_size} is larger than the padded input "
                          f"({dim} + 2*pad) = {size + 2 * pad}; use a smaller filter or "
                          f"pad={pad + (1 - span) // 2}")
-    if span % stride and not floor:
+    if span % stride and strict:
         # A larger pad fixes it if some pad < pad + stride makes the span divisible; else a
         # filter larger by the remainder always does.
         pads = [p for p in range(pad + 1, pad + stride) if (span + 2 * (p - pad)) % stride == 0]
         fix = f"pad={pads[0]}" if pads else f"{fdim}={filter_size + span % stride}"
-        hint = " or floor=True" if caller in _FLOOR_CALLERS else ""
         raise ValueError(f"{caller}: ({dim} + 2*pad - {fdim}) = {span} is not divisible by "
-                         f"stride = {stride}; use {fix}{hint}")
+                         f"stride = {stride} (strict=True); use {fix}, or strict=False to round "
+                         f"down to {span // stride + 1} windows")
     return span // stride + 1
 
 
-def conv_output_size(input_size: int, filter_size: int, stride: int = 1, pad: int = 0,
-                     floor: bool = False) -> int:
+def conv_output_size(input_size: int, filter_size: int, stride: int = 1, pad: int = 0, *,
+                     strict: bool = False) -> int:
     r"""Output height (or width) of a convolution or pooling window sliding over an input.
 
     $$
-    OH = \frac{H + 2P - FH}{S} + 1
+    OH = \left\lfloor \frac{H + 2P - FH}{S} \right\rfloor + 1
     $$
+
+    When $S$ does not divide $H + 2P - FH$ the size is rounded down, as the course's ``im2col``
+    and PyTorch do: the last window ends before the padded input does, and the last
+    $(H + 2P - FH) \bmod S$ rows of the padded input are in no window (those that are not
+    padding are dropped from the computation).
 
     Parameters
     ----------
@@ -73,20 +75,20 @@ def conv_output_size(input_size: int, filter_size: int, stride: int = 1, pad: in
         $S$, the step between two windows, >= 1.
     pad : int, default 0
         $P$, the zeros added on each side, >= 0.
-    floor : bool, default False
-        Round down when $S$ does not divide $H + 2P - FH$, dropping the last rows as PyTorch and
-        the course's ``im2col`` do. By default that is an error.
+    strict : bool, default False
+        Raise instead of rounding down when $S$ does not divide $H + 2P - FH$.
 
     Returns
     -------
     int
-        $OH \ge 1$. The course's ``common/util.py`` returns a float here.
+        $OH \ge 1$. The course's ``common/util.py`` returns a float here (3.5 where this
+        returns 3).
 
     Raises
     ------
     ValueError
-        When the filter is larger than the padded input, or (unless ``floor``) when $OH$ is not
-        an integer; the message says which setting makes it one.
+        When the filter is larger than the padded input, or (with ``strict``) when
+        $(H + 2P - FH) / S$ is not an integer; the message says which setting makes it one.
     TypeError
         When a size is not an integer.
 
@@ -100,28 +102,29 @@ def conv_output_size(input_size: int, filter_size: int, stride: int = 1, pad: in
     24
     >>> conv_output_size(28, 3, stride=1, pad=1)   # "same" padding
     28
-    >>> conv_output_size(7, 2, stride=2)
+    >>> conv_output_size(7, 2, stride=2)                # 2.5 windows: the last row is dropped
+    3
+    >>> conv_output_size(7, 2, stride=2, strict=True)
     Traceback (most recent call last):
     ...
-    ValueError: conv_output_size: (input_size + 2*pad - filter_size) = 5 is not divisible by stride = 2; use filter_size=3 or floor=True
-    >>> conv_output_size(7, 2, stride=2, floor=True)
-    3
+    ValueError: conv_output_size: (input_size + 2*pad - filter_size) = 5 is not divisible by stride = 2 (strict=True); use filter_size=3, or strict=False to round down to 3 windows
     """
     H = count("conv_output_size: input_size", input_size, 1)
     FH = count("conv_output_size: filter_size", filter_size, 1)
     S = count("conv_output_size: stride", stride, 1)
     P = count("conv_output_size: pad", pad, 0)
     return _output_size(H, FH, S, P, caller="conv_output_size", names=("input_size", "filter_size"),
-                        floor=bool(floor))
+                        strict=bool(strict))
 
 
 def output_shape(H: int, W: int, FH: int, FW: int, stride: int | tuple[int, int] = 1, pad: int = 0, *,
-                 floor: bool = False, caller: str = "output_shape",
+                 strict: bool = False, caller: str = "output_shape",
                  names: tuple[str, str] = ("FH", "FW")) -> tuple[int, int]:
     r"""Output height and width of FH x FW windows sliding over H x W images: the one geometry check.
 
     $$
-    OH = \frac{H + 2P - FH}{S_H} + 1, \qquad OW = \frac{W + 2P - FW}{S_W} + 1
+    OH = \left\lfloor \frac{H + 2P - FH}{S_H} \right\rfloor + 1, \qquad
+    OW = \left\lfloor \frac{W + 2P - FW}{S_W} \right\rfloor + 1
     $$
 
     Every function and layer that slides windows calls it, so a geometry that does not fit
@@ -137,8 +140,8 @@ def output_shape(H: int, W: int, FH: int, FW: int, stride: int | tuple[int, int]
         $S$, or $(S_H, S_W)$.
     pad : int, default 0
         $P$, added on each side, >= 0.
-    floor : bool, default False
-        Round down when a stride does not divide (see `conv_output_size`).
+    strict : bool, default False
+        Raise instead of rounding down when a stride does not divide (see `conv_output_size`).
     caller : str, default "output_shape"
         The function or layer that the error messages name.
     names : (str, str), default ("FH", "FW")
@@ -153,8 +156,8 @@ def output_shape(H: int, W: int, FH: int, FW: int, stride: int | tuple[int, int]
     Raises
     ------
     ValueError
-        When the window is larger than the padded input, or (unless ``floor``) an output size
-        is not an integer; the message says which setting makes it one.
+        When the window is larger than the padded input, or (with ``strict``) a stride does not
+        divide; the message says which setting makes it divide.
     TypeError
         When a size, the stride or the pad is not an integer.
 
@@ -168,10 +171,12 @@ def output_shape(H: int, W: int, FH: int, FW: int, stride: int | tuple[int, int]
     (24, 24)
     >>> output_shape(4, 6, 2, 3, stride=(2, 3))
     (2, 2)
-    >>> output_shape(5, 5, 2, 2, stride=2, caller="Pooling", names=("pool_h", "pool_w"))
+    >>> output_shape(5, 5, 2, 2, stride=2)              # the last row and column are dropped
+    (2, 2)
+    >>> output_shape(5, 5, 2, 2, stride=2, strict=True, caller="Pooling", names=("pool_h", "pool_w"))
     Traceback (most recent call last):
     ...
-    ValueError: Pooling: (H + 2*pad - pool_h) = 3 is not divisible by stride = 2; use pool_h=3
+    ValueError: Pooling: (H + 2*pad - pool_h) = 3 is not divisible by stride = 2 (strict=True); use pool_h=3, or strict=False to round down to 2 windows
     """
     fh, fw = names
     H, W = count(f"{caller}: H", H, 1), count(f"{caller}: W", W, 1)
@@ -181,8 +186,8 @@ def output_shape(H: int, W: int, FH: int, FW: int, stride: int | tuple[int, int]
     else:
         SH = SW = count(f"{caller}: stride", stride, 1)
     P = count(f"{caller}: pad", pad, 0)
-    OH = _output_size(H, FH, SH, P, caller=caller, names=("H", fh), floor=bool(floor))
-    OW = _output_size(W, FW, SW, P, caller=caller, names=("W", fw), floor=bool(floor))
+    OH = _output_size(H, FH, SH, P, caller=caller, names=("H", fh), strict=bool(strict))
+    OW = _output_size(W, FW, SW, P, caller=caller, names=("W", fw), strict=bool(strict))
     return OH, OW
 
 
@@ -282,7 +287,7 @@ def window_view(xp: np.ndarray, FH: int, FW: int, OH: int, OW: int, stride: int)
     FH, FW : int
         The window.
     OH, OW : int
-        The number of windows (`output_shape`); with ``floor`` the windows past them are cut.
+        The number of windows (`output_shape`); when it rounded down, the windows past them are cut.
     stride : int
         $S$.
 
@@ -366,7 +371,7 @@ def scatter_windows(windows: np.ndarray, input_shape: tuple[int, int, int, int],
 
 
 def im2col(input_data: ArrayLike, filter_h: int, filter_w: int, stride: int = 1, pad: int = 0, *,
-           floor: bool = False) -> np.ndarray:
+           strict: bool = False) -> np.ndarray:
     r"""Unfold every receptive field of a batch of images into one row of a matrix.
 
     Row $(n, i, j)$ holds the window under output pixel $(i, j)$ of image $n$, flattened in
@@ -389,9 +394,10 @@ def im2col(input_data: ArrayLike, filter_h: int, filter_w: int, stride: int = 1,
         $S$.
     pad : int, default 0
         $P$, zeros added on each side.
-    floor : bool, default False
-        Allow an $S$ that does not divide $H + 2P - FH$ (the last rows and columns are then never
-        covered, as in the course's code).
+    strict : bool, default False
+        Raise when $S$ does not divide $H + 2P - FH$ (or $W + 2P - FW$). By default the output
+        size is rounded down as in the course's code and PyTorch (`conv_output_size`): the last
+        rows and columns that no window reaches are in no row of the result.
 
     Returns
     -------
@@ -432,26 +438,26 @@ def im2col(input_data: ArrayLike, filter_h: int, filter_w: int, stride: int = 1,
            [0, 0, 0, 1],
            [0, 0, 1, 2]])
 
-    3x3 windows at stride 2 do not tile a 6x6 image: $(6 - 3) / 2 + 1$ is not an integer.
-    The course's ``im2col`` silently drops the last row and column; here that takes
-    ``floor=True``:
+    3x3 windows at stride 2 do not tile a 6x6 image: $(6 - 3) / 2 + 1 = 2.5$. As in the
+    course's code, that rounds down to 2x2 windows, and the last row (pixels 30 to 35) and the
+    last column (5, 11, ..., 35) are in no window; ``strict=True`` makes it an error:
 
     >>> x = np.arange(36).reshape(1, 1, 6, 6)
-    >>> im2col(x, 3, 3, stride=2)
-    Traceback (most recent call last):
-    ...
-    ValueError: im2col: (H + 2*pad - filter_h) = 3 is not divisible by stride = 2; use filter_h=4 or floor=True
-    >>> col = im2col(x, 3, 3, stride=2, floor=True)
+    >>> col = im2col(x, 3, 3, stride=2)
     >>> col.shape
     (4, 9)
     >>> col[:2]
     array([[ 0,  1,  2,  6,  7,  8, 12, 13, 14],
            [ 2,  3,  4,  8,  9, 10, 14, 15, 16]])
+    >>> im2col(x, 3, 3, stride=2, strict=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: im2col: (H + 2*pad - filter_h) = 3 is not divisible by stride = 2 (strict=True); use filter_h=4, or strict=False to round down to 2 windows
     """
     x = array("im2col: input_data", input_data, ndim=4, layout="(N, C, H, W)")
     N, C, H, W = x.shape
     S, P = count("im2col: stride", stride, 1), count("im2col: pad", pad, 0)
-    OH, OW = output_shape(H, W, filter_h, filter_w, S, P, floor=floor, caller="im2col",
+    OH, OW = output_shape(H, W, filter_h, filter_w, S, P, strict=strict, caller="im2col",
                           names=("filter_h", "filter_w"))
     FH, FW = int(filter_h), int(filter_w)
     col = np.empty((N * OH * OW, C * FH * FW), dtype=x.dtype)
@@ -461,7 +467,7 @@ def im2col(input_data: ArrayLike, filter_h: int, filter_w: int, stride: int = 1,
 
 
 def col2im(col: ArrayLike, input_shape: tuple[int, int, int, int], filter_h: int, filter_w: int,
-           stride: int = 1, pad: int = 0, *, floor: bool = False) -> np.ndarray:
+           stride: int = 1, pad: int = 0, *, strict: bool = False) -> np.ndarray:
     r"""Fold the rows of an im2col matrix back into images, adding where windows overlap.
 
     $$
@@ -479,13 +485,15 @@ def col2im(col: ArrayLike, input_shape: tuple[int, int, int, int], filter_h: int
         Rows ordered (N, OH, OW), columns (C, FH, FW), as `im2col` makes them.
     input_shape : tuple of 4 ints
         (N, C, H, W) of the images ``col`` came from.
-    filter_h, filter_w, stride, pad, floor
+    filter_h, filter_w, stride, pad, strict
         As for `im2col`.
 
     Returns
     -------
     ndarray, shape (N, C, H, W)
-        In the dtype of ``col`` (the course's is always float64); padding is cut off.
+        In the dtype of ``col`` (the course's is always float64); padding is cut off. Rows and
+        columns that no window reaches (when the size was rounded down) are zero: they fed no
+        output, so their gradient is zero.
 
     Raises
     ------
@@ -506,12 +514,19 @@ def col2im(col: ArrayLike, input_shape: tuple[int, int, int, int], filter_h: int
     array([[1., 2., 1.],
            [2., 4., 2.],
            [1., 2., 1.]])
+
+    At stride 2 the 2x2 windows never reach the last row and column, which stay zero:
+
+    >>> col2im(im2col(x, 2, 2, stride=2), x.shape, 2, 2, stride=2)[0, 0]
+    array([[1., 1., 0.],
+           [1., 1., 0.],
+           [0., 0., 0.]])
     """
     if len(input_shape) != 4:
         raise ValueError(f"col2im: input_shape must be (N, C, H, W), got {tuple(input_shape)}")
     N, C, H, W = (count(f"col2im: input_shape[{k}]", v, 1) for k, v in enumerate(input_shape))
     S, P = count("col2im: stride", stride, 1), count("col2im: pad", pad, 0)
-    OH, OW = output_shape(H, W, filter_h, filter_w, S, P, floor=floor, caller="col2im",
+    OH, OW = output_shape(H, W, filter_h, filter_w, S, P, strict=strict, caller="col2im",
                           names=("filter_h", "filter_w"))
     FH, FW = int(filter_h), int(filter_w)
     col = array("col2im: col", col, ndim=2, layout="(N*OH*OW, C*FH*FW)")
@@ -523,7 +538,7 @@ def col2im(col: ArrayLike, input_shape: tuple[int, int, int, int], filter_h: int
 
 
 def im2col_loop(input_data: ArrayLike, filter_h: int, filter_w: int, stride: int = 1, pad: int = 0, *,
-                floor: bool = False) -> np.ndarray:
+                strict: bool = False) -> np.ndarray:
     r"""`im2col` as the course writes it: a loop over the window offsets, then one transpose.
 
     $$
@@ -540,7 +555,7 @@ def im2col_loop(input_data: ArrayLike, filter_h: int, filter_w: int, stride: int
 
     Parameters
     ----------
-    input_data, filter_h, filter_w, stride, pad, floor
+    input_data, filter_h, filter_w, stride, pad, strict
         As for `im2col`.
 
     Returns
@@ -571,7 +586,7 @@ def im2col_loop(input_data: ArrayLike, filter_h: int, filter_w: int, stride: int
     x = array("im2col_loop: input_data", input_data, ndim=4, layout="(N, C, H, W)")
     N, C, H, W = x.shape
     S, P = count("im2col_loop: stride", stride, 1), count("im2col_loop: pad", pad, 0)
-    OH, OW = output_shape(H, W, filter_h, filter_w, S, P, floor=floor, caller="im2col_loop",
+    OH, OW = output_shape(H, W, filter_h, filter_w, S, P, strict=strict, caller="im2col_loop",
                           names=("filter_h", "filter_w"))
     FH, FW = int(filter_h), int(filter_w)
     xp = np.pad(x, [(0, 0), (0, 0), (P, P), (P, P)])                   # (N, C, H+2P, W+2P)

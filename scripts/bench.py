@@ -84,7 +84,7 @@ def _timed(f: Callable[[], object]) -> float:
 
 def course_im2col(x, FH, FW, S=1, P=0):
     """The course's im2col (the loops of `dl_notes.windows.im2col_loop`) in float64, whatever x is."""
-    return im2col_loop(np.asarray(x, dtype=np.float64), FH, FW, S, P, floor=True)
+    return im2col_loop(np.asarray(x, dtype=np.float64), FH, FW, S, P)
 
 
 def course_col2im(col, shape, FH, FW, S=1, P=0):

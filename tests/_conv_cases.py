@@ -29,7 +29,9 @@ def cases(table: list[dict]):
     return pytest.mark.parametrize("case", table, ids=[case_id(**c) for c in table])
 
 
-# Geometry cases: (N, C, H, W, FN, FH, FW, stride, pad), each tiling exactly.
+# Geometry cases: (N, C, H, W, FN, FH, FW, stride, pad): the first seven tile exactly; in the last
+# two the stride does not divide, so the output size is rounded down and the last rows or columns
+# are in no window (the course report's 6x6 / 3x3 / stride 2, and a dropped input column).
 CONV_CASES = [
     dict(N=2, C=3, H=5, W=5, FN=4, FH=3, FW=3, S=1, P=0),
     dict(N=2, C=2, H=7, W=7, FN=3, FH=3, FW=3, S=2, P=1),
@@ -38,6 +40,8 @@ CONV_CASES = [
     dict(N=2, C=2, H=4, W=4, FN=3, FH=1, FW=1, S=1, P=0),
     dict(N=1, C=2, H=9, W=9, FN=2, FH=5, FW=5, S=2, P=2),
     dict(N=2, C=1, H=4, W=6, FN=2, FH=4, FW=2, S=2, P=0),
+    dict(N=2, C=2, H=6, W=6, FN=2, FH=3, FW=3, S=2, P=0),
+    dict(N=1, C=2, H=7, W=9, FN=2, FH=3, FW=3, S=3, P=1),
 ]
 
 

@@ -68,7 +68,7 @@ CONV_KEYS = recorded_keys("conv2d_")
 
 
 def test_reference_fixture_is_complete():
-    assert len(CONV_KEYS) == 24
+    assert len(CONV_KEYS) == 27 and len(recorded_keys("conv2d_floor_")) == 3
     assert str(RECORDED["torch_version"]).startswith("2.")
 
 
@@ -83,6 +83,17 @@ def test_convolution_matches_pytorch(key, source):
     assert y.dtype == dx.dtype == conv.dW.dtype == conv.db.dtype == np.float32
     for name, got in [("y", y), ("dx", dx), ("dW", conv.dW), ("db", conv.db)]:
         np.testing.assert_allclose(got, ref[name], rtol=1e-5, atol=1e-5, err_msg=f"{key}: {name}")
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_pytorch_rounds_down_and_so_does_convolution(source):
+    """The recorded non-dividing cases really are: PyTorch's output is the rounded-down size."""
+    for key in recorded_keys("conv2d_floor_"):
+        ref, s = case_arrays(source, key), settings_of(key)
+        H, W = ref["x"].shape[2:]
+        spans = (H + 2 * s["p"] - s["h"], W + 2 * s["p"] - s["w"])
+        assert any(span % s["s"] for span in spans), key
+        assert ref["y"].shape[2:] == tuple(span // s["s"] + 1 for span in spans), key
 
 
 # --- dtype and the layer contract ------------------------------------------------------------
@@ -123,6 +134,20 @@ def test_convolution_cache_is_the_course_col_per_image(case):
     np.testing.assert_array_equal(course_col, im2col(x, case["FH"], case["FW"], case["S"], case["P"]))
 
 
+def test_convolution_rounds_down_unless_strict():
+    """The course report's 6x6 input, 3x3 filter, stride 2: 2x2 outputs; the last row and column
+    feed none, so their gradient is zero. strict=True raises instead."""
+    x, W, b = conv_data(CONV_CASES[7])
+    conv = Convolution(W, b, stride=2)
+    y = conv.forward(x)
+    assert y.shape == (2, 2, 2, 2)
+    np.testing.assert_array_equal(y, Convolution(W, b, stride=2).forward(x[:, :, :5, :5]))
+    dx = conv.backward(np.ones_like(y))
+    assert (dx[:, :, 5, :] == 0).all() and (dx[:, :, :, 5] == 0).all() and (dx[:, :, :5, :5] != 0).any()
+    with pytest.raises(ValueError, match=r"\(strict=True\); use FH=4, or strict=False to round down to 2 windows"):
+        Convolution(W, b, stride=2, strict=True).forward(x)
+
+
 def test_convolution_casts_input_to_the_parameter_dtype():
     conv = Convolution(np.ones((1, 1, 2, 2), np.float32), np.zeros(1, np.float32))
     assert conv.forward(np.arange(9).reshape(1, 1, 3, 3)).dtype == np.float32
@@ -131,8 +156,11 @@ def test_convolution_casts_input_to_the_parameter_dtype():
 # --- bad input: each message names the argument, the value and the fix -----------------------
 
 BAD = {
-    "geometry": (lambda: Convolution(np.ones((1, 1, 2, 2)), np.zeros(1), stride=2).forward(np.ones((1, 1, 7, 7))),
-                 ValueError, r"Convolution.forward: (H + 2*pad - FH) = 5 is not divisible by stride = 2; use FH=3"),
+    "geometry": (lambda: Convolution(np.ones((1, 1, 2, 2)), np.zeros(1), stride=2, strict=True).forward(np.ones((1, 1, 7, 7))),
+                 ValueError, "Convolution.forward: (H + 2*pad - FH) = 5 is not divisible by stride = 2 (strict=True); "
+                             "use FH=3, or strict=False to round down to 3 windows"),
+    "filter-too-large": (lambda: Convolution(np.ones((1, 1, 5, 5)), np.zeros(1)).forward(np.ones((1, 1, 3, 3))),
+                         ValueError, "Convolution.forward: FH = 5 is larger than the padded input (H + 2*pad) = 3"),
     "ndim-conv": (lambda: Convolution(np.ones((1, 1, 2, 2)), np.zeros(1)).forward(np.ones((28, 28))),
                   ValueError, "Convolution.forward: x must be 4-D (N, C, H, W), got shape (28, 28)"),
     "channels": (lambda: Convolution(np.ones((30, 1, 5, 5)), np.zeros(30)).forward(np.ones((2, 3, 28, 28))),
@@ -147,8 +175,8 @@ BAD = {
                      TypeError, "Convolution: stride must be an integer, got 1.5 (float)"),
     "pad-negative": (lambda: Convolution(np.ones((1, 1, 2, 2)), np.zeros(1), pad=-1),
                      ValueError, "Convolution: pad must be an integer >= 0, got -1"),
-    "naive-geometry": (lambda: conv2d_naive(np.ones((1, 1, 7, 7)), np.ones((1, 1, 2, 2)), stride=2),
-                       ValueError, "conv2d_naive: (H + 2*pad - FH) = 5 is not divisible by stride = 2; use FH=3"),
+    "naive-geometry": (lambda: conv2d_naive(np.ones((1, 1, 7, 7)), np.ones((1, 1, 2, 2)), stride=2, strict=True),
+                       ValueError, "conv2d_naive: (H + 2*pad - FH) = 5 is not divisible by stride = 2 (strict=True); use FH=3"),
     "naive-channels": (lambda: conv2d_naive(np.ones((1, 2, 3, 3)), np.ones((1, 1, 2, 2))),
                        ValueError, "conv2d_naive: x has C = 2 channels"),
 }

@@ -286,3 +286,50 @@ def test_the_course_layer_names_import_from_dl_notes_layers():
 
     course = ["Relu", "Sigmoid", "Affine", "SoftmaxWithLoss", "Dropout", "BatchNormalization", "Convolution", "Pooling"]
     assert [name for name in course if not hasattr(layers, name)] == []
+
+
+# 2_6 "[try] im2col の処理を確認しよう" (seed 004): the report's check function, kept verbatim (only
+# the import changed) in the conv_geometry experiment, whose printout the im2col page shows. Case C
+# (6x6, 3x3, stride 2) does not divide: the course's im2col rounds down and the report prints a 4x9
+# matrix; so must dl_notes (the course's is float64, ours keeps int).
+def test_the_report_im2col_check_code(capsys):
+    from dl_notes.experiments.conv_geometry import show_im2col
+    from dl_notes.windows import im2col
+
+    # ケースA
+    show_im2col((1,1,4,4), (2,2), stride=1, pad=0)
+    # ケースB
+    show_im2col((1,1,4,4), (2,2), stride=1, pad=1)
+    # ケースC
+    show_im2col((1,1,6,6), (3,3), stride=2, pad=0)
+
+    printed = capsys.readouterr().out
+    assert printed.startswith("\nx.shape")
+    printed = printed.strip("\n").split("\n\n")          # one block per case, after its print()
+    assert len(printed) == 3
+    assert "OH,OW = (3, 3)\ncol.shape = (9, 4)" in printed[0]
+    assert "OH,OW = (5, 5)\ncol.shape = (25, 4)" in printed[1]
+    assert "OH,OW = (2, 2)\ncol.shape = (4, 9)" in printed[2]
+    # the report's printout of case C, as numbers (its copy prints floats: "[[ 0. 1. 2. ...")
+    report = """[[ 0. 1. 2. 6. 7. 8. 12. 13. 14.]
+                [ 2. 3. 4. 8. 9. 10. 14. 15. 16.]
+                [12. 13. 14. 18. 19. 20. 24. 25. 26.]
+                [14. 15. 16. 20. 21. 22. 26. 27. 28.]]"""
+    numbers = [int(float(v)) for v in report.replace("[", " ").replace("]", " ").split()]
+    ours = printed[2].split("col (先頭5行)\n")[1]
+    assert [int(v) for v in ours.replace("[", " ").replace("]", " ").split()] == numbers
+    x = np.arange(36).reshape(1, 1, 6, 6)
+    np.testing.assert_array_equal(im2col(x, 3, 3, stride=2, pad=0), np.reshape(numbers, (4, 9)))
+    with pytest.raises(ValueError, match=r"im2col: .* = 3 is not divisible by stride = 2 \(strict=True\)"):
+        im2col(x, 3, 3, stride=2, pad=0, strict=True)
+
+
+# The same notebook's col2im check on case C: folding the 4x9 matrix back, the last row and column
+# (in no window) come back as zeros.
+def test_the_report_col2im_on_the_rounded_down_case():
+    from dl_notes.windows import col2im, im2col
+
+    x = np.arange(36).reshape(1, 1, 6, 6)
+    img = col2im(im2col(x, 3, 3, stride=2, pad=0), x.shape, 3, 3, stride=2, pad=0)
+    assert (img[0, 0, 5, :] == 0).all() and (img[0, 0, :, 5] == 0).all()
+    assert (img[0, 0, :5, :5] >= x[0, 0, :5, :5]).all()

@@ -397,8 +397,9 @@ def test_simple_convnet_bad_geometry_is_named():
         SimpleConvNet((1, 9, 9), {"filter_num": 2, "filter_size": 3})
     with pytest.raises(ValueError, match=r"conv_param has unknown keys \['filters'\]"):
         SimpleConvNet(conv_param={"filters": 3})
-    with pytest.raises(ValueError, match="not divisible by stride"):
-        SimpleConvNet((1, 10, 10), {"filter_size": 3, "stride": 2})
+    # a stride that does not divide rounds down, as in the layers: (10 - 3)/2 + 1 = 4.5 -> 4x4 maps
+    net = SimpleConvNet((1, 10, 10), {"filter_num": 2, "filter_size": 3, "stride": 2}, seed=0)
+    assert net.params["W2"].shape[0] == 2 * 2 * 2 and net.predict(np.zeros((1, 1, 10, 10))).shape == (1, 10)
 
 
 def test_network_layers_are_the_expected_types():

@@ -22,6 +22,8 @@ POOL_CASES = [
     dict(PH=3, PW=3, S=2, P=1, H=5, W=7),
     dict(PH=2, PW=3, S=(1, 3), P=0, H=3, W=6),
     dict(PH=1, PW=1, S=2, P=0, H=5, W=5),      # stride larger than the window: gaps
+    dict(PH=2, PW=2, S=None, P=0, H=5, W=7),   # rounded down: the last row and column in no window
+    dict(PH=3, PW=3, S=2, P=0, H=6, W=6),      # rounded down, overlapping windows
 ]
 modes = pytest.mark.parametrize("mode", ["max", "avg"])
 
@@ -88,7 +90,8 @@ sources = pytest.mark.parametrize("source", SOURCES)
 
 
 def test_reference_fixture_is_complete():
-    assert len(POOL_KEYS) == 10 and len(GLOBAL_KEYS) == 2
+    assert len(POOL_KEYS) == 16 and len(GLOBAL_KEYS) == 2
+    assert len(recorded_keys("max_pool_floor", "avg_pool_floor")) == 6
 
 
 @sources
@@ -146,6 +149,30 @@ def test_pooling_stride_defaults_to_the_window_and_course_stride_is_explicit():
     assert Pooling(2, 2, stride=1).forward(x).shape == (1, 1, 5, 5)   # the course's default
 
 
+@modes
+def test_pooling_rounds_down_and_gives_dropped_pixels_no_gradient(mode):
+    """5x5 maps, 2x2 windows at stride 2: 2x2 outputs, and the last row and column get zero gradient
+    (not whatever an uninitialised buffer held: the tiled fast path must not apply here)."""
+    x = distinct((2, 3, 5, 5), "dropped")
+    pool = Pooling(2, 2, mode=mode)
+    y = pool.forward(x)
+    assert y.shape == (2, 3, 2, 2)
+    np.testing.assert_array_equal(y, Pooling(2, 2, mode=mode).forward(x[:, :, :4, :4]))
+    for _ in range(3):                      # fresh buffers each time
+        np.full((2, 3, 5, 5), 7.0)
+        dx = pool.backward(np.ones_like(y))
+        assert (dx[:, :, 4, :] == 0).all() and (dx[:, :, :, 4] == 0).all()
+        assert dx[:, :, :4, :4].sum() == y.size
+
+
+def test_strict_pooling_raises_where_the_default_rounds_down():
+    x = np.ones((1, 1, 5, 5))
+    assert Pooling(2, 2).forward(x).shape == (1, 1, 2, 2)
+    with pytest.raises(ValueError, match=r"is not divisible by stride = 2 \(strict=True\)"):
+        Pooling(2, 2, strict=True).forward(x)
+    assert repr(Pooling(2, 2, strict=True)).endswith("strict=True)")
+
+
 def test_max_pooling_ties_go_to_the_first_position():
     x = np.zeros((1, 1, 2, 4))
     pool = Pooling(2, 2)
@@ -171,10 +198,14 @@ BAD = {
                   ValueError, "Pooling: pool_h must be an integer >= 1, got 0"),
     "pool-stride": (lambda: Pooling(2, 2, stride=(1, 0)),
                     ValueError, "Pooling: stride[1] must be an integer >= 1, got 0"),
-    "pool-geometry": (lambda: Pooling(2, 2).forward(np.ones((1, 1, 5, 5))),
-                      ValueError, "Pooling.forward: (H + 2*pad - pool_h) = 3 is not divisible by stride = 2; use pool_h=3"),
-    "pool-geometry-w": (lambda: Pooling(2, 3).forward(np.ones((1, 1, 4, 7))),
-                        ValueError, "Pooling.forward: (W + 2*pad - pool_w) = 4 is not divisible by stride = 3; use pad=1"),
+    "pool-geometry": (lambda: Pooling(2, 2, strict=True).forward(np.ones((1, 1, 5, 5))),
+                      ValueError, "Pooling.forward: (H + 2*pad - pool_h) = 3 is not divisible by stride = 2 (strict=True); "
+                                  "use pool_h=3, or strict=False to round down to 2 windows"),
+    "pool-geometry-w": (lambda: Pooling(2, 3, strict=True).forward(np.ones((1, 1, 4, 7))),
+                        ValueError, "Pooling.forward: (W + 2*pad - pool_w) = 4 is not divisible by stride = 3 "
+                                    "(strict=True); use pad=1"),
+    "pool-too-large": (lambda: Pooling(3, 3).forward(np.ones((1, 1, 2, 2))),
+                       ValueError, "Pooling.forward: pool_h = 3 is larger than the padded input (H + 2*pad) = 2"),
 }
 
 

@@ -39,9 +39,21 @@ def test_im2col_equals_the_course_loop(case):
     np.testing.assert_array_equal(im2col(x, *geometry(case)), im2col_loop(x, *geometry(case)))
 
 
-def test_im2col_floor_equals_the_course_loop():
+def test_im2col_rounded_down_equals_the_course_loop():
     x = np.arange(2 * 2 * 6 * 7).reshape(2, 2, 6, 7)
-    np.testing.assert_array_equal(im2col(x, 3, 2, stride=2, floor=True), im2col_loop(x, 3, 2, 2, floor=True))
+    np.testing.assert_array_equal(im2col(x, 3, 2, stride=2), im2col_loop(x, 3, 2, 2))
+
+
+def test_col2im_leaves_zeros_where_no_window_reaches():
+    """Rounded down, the last rows and columns feed no output: col2im gives them no gradient."""
+    x = np.ones((1, 1, 7, 9))
+    counts = col2im(im2col(x, 3, 3, stride=3, pad=1), x.shape, 3, 3, stride=3, pad=1)[0, 0]
+    # padded 9x11: windows start at 0, 3, 6 and end at padded row 8 (the pad) and padded column 8
+    # (input column 7): the last input column (padded 9) is in no window; every row is.
+    assert (counts[:, -1] == 0).all() and (counts[:, :-1] > 0).all()
+    G = rng_for("dropped").standard_normal(im2col(x, 3, 3, stride=3, pad=1).shape)
+    dx = col2im(G, x.shape, 3, 3, stride=3, pad=1)
+    assert (dx[..., -1] == 0).all() and (dx[..., :-1] != 0).all()
 
 
 @window_cases
@@ -122,15 +134,15 @@ def test_conv_output_size_is_the_number_of_windows(H, F, S, P):
             conv_output_size(H, F, S, P)
         return
     windows = len(range(0, span + 1, S))
-    assert conv_output_size(H, F, S, P, floor=True) == windows
-    assert output_shape(H, H + 1, F, F + 1, S, P, floor=True) == (windows, windows)
+    assert conv_output_size(H, F, S, P) == windows
+    assert output_shape(H, H + 1, F, F + 1, S, P) == (windows, windows)
     x = np.ones((1, 1, H, H))
-    assert im2col(x, F, F, S, P, floor=True).shape[0] == windows**2
+    assert im2col(x, F, F, S, P).shape[0] == windows**2
     if span % S:
         with pytest.raises(ValueError, match="is not divisible by stride"):
-            conv_output_size(H, F, S, P)
+            conv_output_size(H, F, S, P, strict=True)
     else:
-        assert conv_output_size(H, F, S, P) == windows
+        assert conv_output_size(H, F, S, P, strict=True) == windows
 
 
 @window_cases
@@ -187,9 +199,9 @@ def test_im2col_never_aliases_the_input(unfold):
 # --- bad input: each message names the function, the argument, the value and the fix ---------
 
 BAD = {
-    "geometry-pad-fix": (lambda: conv_output_size(7, 3, stride=3),
+    "geometry-pad-fix": (lambda: conv_output_size(7, 3, stride=3, strict=True),
                          ValueError, "conv_output_size: (input_size + 2*pad - filter_size) = 4 is not divisible by "
-                                     "stride = 3; use pad=1 or floor=True"),
+                                     "stride = 3 (strict=True); use pad=1, or strict=False to round down to 2 windows"),
     "filter-too-large": (lambda: conv_output_size(3, 5),
                          ValueError, "conv_output_size: filter_size = 5 is larger than the padded input "
                                      "(input_size + 2*pad) = 3; use a smaller filter or pad=1"),
@@ -205,19 +217,23 @@ BAD = {
                            TypeError, "im2col: stride must be an integer, got (1, 2) (tuple)"),
     "filter-zero": (lambda: im2col(np.ones((1, 1, 4, 4)), 0, 2),
                     ValueError, "im2col: filter_h must be an integer >= 1, got 0"),
-    "im2col-geometry": (lambda: im2col(np.ones((1, 1, 6, 6)), 3, 3, stride=2),
-                        ValueError, "im2col: (H + 2*pad - filter_h) = 3 is not divisible by stride = 2; "
-                                    "use filter_h=4 or floor=True"),
-    "im2col-loop-geometry": (lambda: im2col_loop(np.ones((1, 1, 5, 6)), 2, 3, stride=2),
-                             ValueError, "im2col_loop: (H + 2*pad - filter_h) = 3 is not divisible by stride = 2; "
-                                         "use filter_h=3 or floor=True"),
+    "im2col-geometry": (lambda: im2col(np.ones((1, 1, 6, 6)), 3, 3, stride=2, strict=True),
+                        ValueError, "im2col: (H + 2*pad - filter_h) = 3 is not divisible by stride = 2 (strict=True); "
+                                    "use filter_h=4, or strict=False to round down to 2 windows"),
+    "im2col-loop-geometry": (lambda: im2col_loop(np.ones((1, 1, 5, 6)), 2, 3, stride=2, strict=True),
+                             ValueError, "im2col_loop: (H + 2*pad - filter_h) = 3 is not divisible by stride = 2 "
+                                         "(strict=True); use filter_h=3, or strict=False to round down to 2 windows"),
+    "col2im-geometry": (lambda: col2im(np.ones((4, 9)), (1, 1, 6, 6), 3, 3, stride=2, strict=True),
+                        ValueError, "col2im: (H + 2*pad - filter_h) = 3 is not divisible by stride = 2 (strict=True)"),
     "col2im-shape": (lambda: col2im(np.ones((8, 4)), (1, 1, 4, 4), 2, 2),
                      ValueError, "col2im: col has shape (8, 4), but input_shape (1, 1, 4, 4) with 2x2 windows, "
                                  "stride=1, pad=0 gives (9, 4)"),
     "col2im-input-shape": (lambda: col2im(np.ones((9, 4)), (4, 4), 2, 2),
                            ValueError, "col2im: input_shape must be (N, C, H, W), got (4, 4)"),
-    "output-shape-names": (lambda: output_shape(4, 7, 2, 3, (2, 3), caller="Pooling", names=("pool_h", "pool_w")),
-                           ValueError, "Pooling: (W + 2*pad - pool_w) = 4 is not divisible by stride = 3; use pad=1"),
+    "output-shape-names": (lambda: output_shape(4, 7, 2, 3, (2, 3), strict=True, caller="Pooling",
+                                                names=("pool_h", "pool_w")),
+                           ValueError, "Pooling: (W + 2*pad - pool_w) = 4 is not divisible by stride = 3 (strict=True); "
+                                       "use pad=1, or strict=False to round down to 2 windows"),
     "scatter-ndim": (lambda: scatter_windows(np.ones((1, 1, 2, 2)), (1, 1, 3, 3), 1, 0),
                      ValueError, "scatter_windows: windows must be 6-D (N, C, OH, OW, FH, FW), got shape (1, 1, 2, 2)"),
     "scatter-input-shape": (lambda: scatter_windows(np.ones((2, 1, 2, 2, 2, 2)), (1, 1, 3, 3), 1, 0),

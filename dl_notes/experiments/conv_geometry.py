@@ -3,8 +3,14 @@ r"""Geometry of convolution and pooling: output sizes, padding, stride, channels
 No training and no data: everything here is computed by `dl_notes.conv` from small, seeded
 inputs, so that the diagrams of the convolution and im2col pages show what the library does.
 
-- ``grid``: `conv_output_size` over input sizes × filter sizes × strides × pads, exact or
-  not (and then what ``floor=True`` gives);
+- ``grid``: `conv_output_size` over input sizes × filter sizes × strides × pads, and for the
+  settings where the stride does not divide, how many input rows the rounded-down windows drop;
+- ``report``: the course report's im2col check (seed 004, case C: 6×6, 3×3, stride 2), its
+  printout produced by running the report's own ``show_im2col``, and the dropped row and column;
+- ``pool_strides``: the output of ``Pooling(k, k)`` on SimpleConvNet's 24×24 maps with the
+  course's default stride (1), the book's (2) and dl_notes' (the window);
+- ``edge_rule``: over a grid of stride-1 settings, whether edge pixels are in as many windows as
+  central ones exactly when P = F − 1;
 - the course's quiz (6×6 input, 2×2 filter, stride 1, pad 1) and "same" padding;
 - the diagrams: padding, stride, channels, max/average pooling of a small map, the im2col
   layout of a 4×4 image, and the overlap-count maps that `col2im` of ones gives.
@@ -12,6 +18,8 @@ inputs, so that the diagrams of the convolution and im2col pages show what the l
 
 from __future__ import annotations
 
+import contextlib
+import io
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,7 +42,11 @@ class Config:
     strides: tuple[int, ...] = (1, 2)
     pads: tuple[int, ...] = (0, 1)
     quiz: tuple[int, int, int, int] = (6, 2, 1, 1)   # H, F, S, P of the course's quiz
-    overlaps: tuple[tuple[int, int, int, int], ...] = ((4, 2, 1, 0), (4, 2, 1, 1), (6, 3, 1, 0), (7, 3, 2, 1))
+    # (H, F, S, P): no padding; P = F - 1; "same" padding; the report's case C (rounded down)
+    overlaps: tuple[tuple[int, int, int, int], ...] = ((4, 2, 1, 0), (4, 2, 1, 1), (5, 3, 1, 1), (6, 3, 2, 0))
+    report: tuple[int, int, int, int] = (6, 3, 2, 0)   # H, F, S, P of the report's case C
+    pool_map: int = 24                                  # SimpleConvNet: 28 - 5 + 1
+    pool_windows: tuple[int, ...] = (2, 3)
     seed: int = 0
 
 
@@ -42,19 +54,71 @@ DEFAULT = Config()
 TINY = Config(inputs=(6, 7), filters=(2, 3), strides=(1, 2), pads=(0, 1))
 
 
+def coverage(H: int, F: int, S: int, P: int) -> np.ndarray:
+    """How many windows cover each pixel of an H×H image: ``col2im(im2col(ones))``."""
+    ones = np.ones((1, 1, H, H))
+    return col2im(im2col(ones, F, F, stride=S, pad=P), ones.shape, F, F, stride=S, pad=P)[0, 0]
+
+
 def size_cell(H: int, F: int, S: int, P: int) -> dict:
-    """``conv_output_size`` of one setting: the exact size, or None and the floored one and the error.
+    """One setting: the output size, whether S divides H + 2P - F, and the input rows no window reaches.
 
     >>> size_cell(6, 2, 1, 1)
-    {'exact': 7, 'floor': 7, 'error': None}
-    >>> size_cell(6, 3, 2, 0)["exact"], size_cell(6, 3, 2, 0)["floor"]
-    (None, 2)
+    {'output': 7, 'exact': True, 'dropped': 0}
+    >>> size_cell(6, 3, 2, 0)
+    {'output': 2, 'exact': False, 'dropped': 1}
     """
-    floor = conv_output_size(H, F, S, P, floor=True)
+    exact = True
     try:
-        return {"exact": conv_output_size(H, F, S, P), "floor": floor, "error": None}
-    except ValueError as error:
-        return {"exact": None, "floor": floor, "error": str(error)}
+        conv_output_size(H, F, S, P, strict=True)
+    except ValueError:
+        exact = False
+    dropped = int((coverage(H, F, S, P)[:, 0] == 0).sum())
+    return {"output": conv_output_size(H, F, S, P), "exact": exact, "dropped": dropped}
+
+
+def show_im2col(input_shape, filter_shape, stride, pad):
+    """The course report's im2col check (seed 004, notebook 2_6), as the report writes it."""
+    N, C, H, W = input_shape
+    FH, FW = filter_shape
+    x = np.arange(N*C*H*W).reshape(N, C, H, W)
+    col = im2col(x, FH, FW, stride=stride, pad=pad)
+    OH = (H + 2*pad - FH)//stride + 1
+    OW = (W + 2*pad - FW)//stride + 1
+    print()
+    print("x.shape =", x.shape)
+    print("FH,FW =", (FH, FW), " stride =", stride, " pad =", pad)
+    print("OH,OW =", (OH, OW))
+    print("col.shape =", col.shape) # 期待: (N*OH*OW, C*FH*FW)
+    print("col (先頭5行)\n", col[:5])
+
+
+def report_case(H: int, F: int, S: int, P: int) -> dict:
+    """The report's case: its printout, the sizes, and the rows and values no window reaches."""
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        show_im2col((1, 1, H, H), (F, F), stride=S, pad=P)
+    x = np.arange(H * H).reshape(H, H)
+    dropped = [int(r) for r in np.flatnonzero(coverage(H, F, S, P)[:, 0] == 0)]
+    O = conv_output_size(H, F, S, P)
+    return {"H": H, "F": F, "S": S, "P": P, "printout": printed.getvalue().strip("\n"),
+            "ratio": (H + 2 * P - F) / S + 1, "output": O, "rows": O * O, "columns": F * F,
+            "last_reached": (O - 1) * S + F - 1 - P, "dropped": dropped,
+            "dropped_row": x[dropped[0]].tolist() if dropped else [],
+            "dropped_column": x[:, dropped[0]].tolist() if dropped else []}
+
+
+def edge_rule(sizes=range(5, 9), filters=range(1, 5)) -> dict:
+    """At stride 1 and inputs larger than the filter, is every pixel in as many windows as every
+    other exactly when P = F - 1? (An input that holds a single window is trivially uniform.)"""
+    checked, holds = 0, True
+    for H in sizes:
+        for F in filters:
+            for P in range(F):
+                counts = coverage(H, F, 1, P)
+                holds &= bool((counts.min() == counts.max()) == (P == F - 1))
+                checked += 1
+    return {"holds": holds, "settings": checked}
 
 
 def run(config: Config) -> Result:
@@ -80,16 +144,25 @@ def run(config: Config) -> Result:
               "channels_x": xc[0], "channels_W": Wc, "channels_b": bc, "channels_y": yc}
     overlaps = []
     for k, (h, f, s, p) in enumerate(config.overlaps):
-        ones = np.ones((1, 1, h, h))
-        counts = col2im(im2col(ones, f, f, stride=s, pad=p), ones.shape, f, f, stride=s, pad=p)[0, 0]
+        counts = coverage(h, f, s, p)
         arrays[f"overlap{k}"] = counts
-        overlaps.append({"H": h, "F": f, "S": s, "P": p, "max": int(counts.max()), "min": int(counts.min())})
+        reached = counts[counts > 0]
+        overlaps.append({"panel": k + 1, "H": h, "F": f, "S": s, "P": p,
+                         "max": int(counts.max()), "min": int(reached.min()),
+                         "centre": int(counts[h // 2, h // 2]), "corner": int(counts[0, 0]),
+                         "uniform": bool(counts.min() == counts.max()),
+                         "dropped": int((counts[:, 0] == 0).sum())})
+    maps = np.zeros((1, 1, config.pool_map, config.pool_map))
+    pool_strides = {str(k): {who: Pooling(k, k, stride=stride).forward(maps).shape[2]
+                             for who, stride in (("course", 1), ("book", 2), ("dl_notes", None))}
+                    for k in config.pool_windows}
     x16 = np.arange(16).reshape(1, 1, 4, 4)
     arrays["layout_col"] = im2col(x16, 2, 2)
     values = {
         "inputs": list(config.inputs),
         "grid": grid,
-        "inexact": sum(cell["exact"] is None for row in grid for cell in row["sizes"].values()),
+        "inexact": sum(not cell["exact"] for row in grid for cell in row["sizes"].values()),
+        "inexact_dropping": sum(cell["dropped"] > 0 for row in grid for cell in row["sizes"].values()),
         "cells": len(grid) * len(config.inputs),
         "quiz": {"H": H, "F": F, "S": S, "P": P, "output": conv_output_size(H, F, S, P)},
         "same": same,
@@ -97,6 +170,9 @@ def run(config: Config) -> Result:
         "channels": {"x": list(xc.shape[1:]), "W": list(Wc.shape), "y": list(yc.shape),
                      "params": int(Wc.size + bc.size)},
         "overlaps": overlaps,
+        "report": report_case(*config.report),
+        "pool_strides": {"map": config.pool_map, "outputs": pool_strides},
+        "edge_rule": edge_rule(),
         "padding_example": {"H": H, "F": F, "P": P, "output": conv_output_size(H, F, 1, P)},
         "stride_example": {"H": 7, "F": 3, "outputs": {str(s_): conv_output_size(7, 3, s_) for s_ in (1, 2)}},
     }

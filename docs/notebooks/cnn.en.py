@@ -18,16 +18,17 @@ g = load("conv_geometry")
 # %% [markdown]
 # ## The output-size table
 #
-# "—" marks a setting that does not divide; the value in brackets is what `floor=True` gives.
+# "↓" marks a size rounded down; the number in brackets is how many of the last input rows no
+# window reaches (0 when only padding is left out).
 
 # %%
-print("F S P | " + " ".join(f"H={H:>3}" for H in g.values["inputs"]))
+print("F S P | " + " ".join(f"H={H:>4}" for H in g.values["inputs"]))
 for row in g.values["grid"]:
     cells = []
     for H in g.values["inputs"]:
         c = row["sizes"][str(H)]
-        cells.append(f"{c['exact']:>5}" if c["exact"] is not None else f"—({c['floor']})".rjust(5))
-    print(f"{row['F']} {row['S']} {row['P']} | " + " ".join(cells))
+        cells.append(f"{c['output']}" if c["exact"] else f"{c['output']}↓({c['dropped']})")
+    print(f"{row['F']} {row['S']} {row['P']} | " + " ".join(cell.rjust(6) for cell in cells))
 
 # %% [markdown]
 # ## The diagrams
@@ -48,13 +49,14 @@ show(conv_geometry.plot_pooling(g, "en"))
 # ## Try it yourself
 #
 # Change the input and filter sizes and compute the output size. A setting that does not divide
-# raises an error whose message says which value to change.
+# is rounded down; with `strict=True` it raises an error whose message says which value to change.
 
 # %%
 from dl_notes.conv import conv_output_size
 
 for H, F, S, P in [(6, 2, 1, 1), (32, 5, 1, 2), (227, 11, 4, 0), (28, 3, 2, 1)]:
+    print(f"H={H}, F={F}, S={S}, P={P}: {conv_output_size(H, F, S, P)}")
     try:
-        print(f"H={H}, F={F}, S={S}, P={P}: {conv_output_size(H, F, S, P)}")
+        conv_output_size(H, F, S, P, strict=True)
     except ValueError as error:
-        print(f"H={H}, F={F}, S={S}, P={P}: {error}")
+        print(f"    strict=True: {error}")

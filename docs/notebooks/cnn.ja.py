@@ -17,16 +17,16 @@ g = load("conv_geometry")
 # %% [markdown]
 # ## 出力サイズの表
 #
-# 「—」は割り切れない設定で、括弧内は `floor=True` で切り捨てた値です。
+# 「↓」は割り切れずに切り捨てた値で、括弧内はどの窓も届かない入力の最後の行の数です（0 なら届かないのはパディングだけです）。
 
 # %%
-print("F S P | " + " ".join(f"H={H:>3}" for H in g.values["inputs"]))
+print("F S P | " + " ".join(f"H={H:>4}" for H in g.values["inputs"]))
 for row in g.values["grid"]:
     cells = []
     for H in g.values["inputs"]:
         c = row["sizes"][str(H)]
-        cells.append(f"{c['exact']:>5}" if c["exact"] is not None else f"—({c['floor']})".rjust(5))
-    print(f"{row['F']} {row['S']} {row['P']} | " + " ".join(cells))
+        cells.append(f"{c['output']}" if c["exact"] else f"{c['output']}↓({c['dropped']})")
+    print(f"{row['F']} {row['S']} {row['P']} | " + " ".join(cell.rjust(6) for cell in cells))
 
 # %% [markdown]
 # ## 図
@@ -46,13 +46,14 @@ show(conv_geometry.plot_pooling(g, "ja"))
 # %% [markdown]
 # ## 自分で試す
 #
-# 入力サイズやフィルタの大きさを変えて、出力サイズを計算してみましょう。割り切れない設定ではエラーになり、メッセージがどの値に変えればよいかを教えてくれます。
+# 入力サイズやフィルタの大きさを変えて、出力サイズを計算してみましょう。割り切れない設定は切り捨てます。`strict=True` を付けるとエラーになり、メッセージがどの値に変えればよいかを教えてくれます。
 
 # %%
 from dl_notes.conv import conv_output_size
 
 for H, F, S, P in [(6, 2, 1, 1), (32, 5, 1, 2), (227, 11, 4, 0), (28, 3, 2, 1)]:
+    print(f"H={H}, F={F}, S={S}, P={P}: {conv_output_size(H, F, S, P)}")
     try:
-        print(f"H={H}, F={F}, S={S}, P={P}: {conv_output_size(H, F, S, P)}")
+        conv_output_size(H, F, S, P, strict=True)
     except ValueError as error:
-        print(f"H={H}, F={F}, S={S}, P={P}: {error}")
+        print(f"    strict=True: {error}")

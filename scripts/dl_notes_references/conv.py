@@ -3,7 +3,9 @@
 Every case draws float32 inputs from its own seeded generator and records PyTorch's output and
 the gradients of ``sum(y * dout)`` for a random ``dout``. Keys are ``<case>.<array>``, and the
 case name carries its settings (``conv2d_s2_p1_c3_f4_h3_w3``: stride 2, pad 1, 3 channels,
-4 filters of 3x3), which the tests read back.
+4 filters of 3x3), which the tests read back. Cases named ``..._floor_...`` have a stride that
+does not divide the padded input: PyTorch rounds the output size down (``ceil_mode=False``),
+and so must ``dl_notes``; their input shapes are in the recorded ``x``.
 """
 
 from __future__ import annotations
@@ -27,8 +29,19 @@ def _conv_cases():
                     yield f"conv2d_s{stride}_p{pad}_c{C}_f{FN}_h{FH}_w{FW}", stride, pad, (2, C, H, W), (FN, C, FH, FW)
 
 
+# Rounded down: (stride, pad, C, FN, FH, FW, H, W). The first is the course report's im2col case C
+# (6x6, 3x3, stride 2); the second drops the last input column; the third drops only padding.
+FLOOR_CONV = [(2, 0, 2, 3, 3, 3, 6, 6), (3, 1, 2, 2, 3, 3, 7, 9), (2, 1, 1, 2, 2, 3, 6, 8)]
+
+
+def _floor_conv_cases():
+    for stride, pad, C, FN, FH, FW, H, W in FLOOR_CONV:
+        name = f"conv2d_floor_s{stride}_p{pad}_c{C}_f{FN}_h{FH}_w{FW}"
+        yield name, stride, pad, (2, C, H, W), (FN, C, FH, FW)
+
+
 def _record_conv(arrays: dict[str, np.ndarray]) -> None:
-    for name, stride, pad, x_shape, W_shape in _conv_cases():
+    for name, stride, pad, x_shape, W_shape in [*_conv_cases(), *_floor_conv_cases()]:
         x, W, b = _draw(name, x_shape, W_shape, W_shape[:1])
         tx, tW, tb = (torch.tensor(a, requires_grad=True) for a in (x, W, b))
         y = F.conv2d(tx, tW, tb, stride=stride, padding=pad)
@@ -41,9 +54,10 @@ def _record_conv(arrays: dict[str, np.ndarray]) -> None:
 
 def _record_pool(arrays: dict[str, np.ndarray]) -> None:
     cases = [(2, 2, 0, 6), (2, 1, 0, 5), (3, 1, 1, 5), (3, 2, 1, 7), (3, 3, 0, 6)]  # (k, stride, pad, size)
+    floor = [(2, 2, 0, 5), (3, 2, 0, 6), (3, 3, 1, 9)]                             # rounded down
     for mode, pool in (("max", F.max_pool2d), ("avg", F.avg_pool2d)):
-        for k, stride, pad, size in cases:
-            name = f"{mode}_pool_k{k}_s{stride}_p{pad}"
+        for (k, stride, pad, size), tag in [*((c, "") for c in cases), *((c, "_floor") for c in floor)]:
+            name = f"{mode}_pool{tag}_k{k}_s{stride}_p{pad}"
             (x,) = _draw(name, (2, 3, size, size))
             tx = torch.tensor(x, requires_grad=True)
             y = pool(tx, k, stride=stride, padding=pad)   # avg: count_include_pad=True, the default
