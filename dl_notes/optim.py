@@ -2,9 +2,11 @@ r"""Gradient-based optimizers with the course's interface.
 
 Every optimizer updates a dict of parameter arrays in place from a dict of gradients with the same
 keys, ``optimizer.update(params, grads)``, exactly like ``common/optimizer.py`` of the course, so
-networks and optimizers only meet through the two dicts. State (velocities, squared-gradient
-sums, moments) is kept per key and created on the first ``update``; it has the dtype of the
-parameter, so float32 parameters stay float32.
+networks and optimizers only meet through the two dicts. A parameter that is a plain number (the
+book's two-variable scripts pass Python floats) is replaced in the dict by its updated value, as
+the book's ``params[key] -= ...`` does. State (velocities, squared-gradient sums, moments) is kept
+per key and created on the first ``update``; it has the dtype of the parameter, so float32
+parameters stay float32.
 
 The learning rate is ``lr`` (the book's name); the course's ``learning_rate=`` is accepted too.
 The formulas follow the course's code, with $\varepsilon = 10^{-7}$ added *outside* the
@@ -14,12 +16,13 @@ square root; each class says where a framework (PyTorch) writes the same method 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
+from numbers import Real
 from typing import Any
 
 import numpy as np
 
-from ._checks import floating, fraction, positive
+from ._checks import fraction, nonnegative, positive
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "RMSprop", "Adam"]
 
@@ -51,8 +54,12 @@ class Optimizer:
         """The course's name for `lr`."""
         return self.lr
 
-    def update(self, params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray]) -> None:
-        """Update every array of ``params`` in place, using the gradient under the same key.
+    def update(self, params: MutableMapping[str, Any], grads: Mapping[str, Any]) -> None:
+        """Update every parameter of ``params``, using the gradient under the same key.
+
+        An array is updated in place (so a layer that shares it sees the change); a plain number
+        (a Python float, or a NumPy scalar) cannot be, so the dict gets the new value under the
+        same key, a float of the same type, as the book's code does for its two-variable examples.
 
         Every key is checked before any is updated, so bad input leaves the parameters and the
         optimizer's state (velocities, Adam's moments and step count) as they were.
@@ -62,15 +69,27 @@ class Optimizer:
         KeyError
             If ``grads`` lacks a key of ``params``.
         TypeError
-            If a parameter is not a floating-point array, or a gradient is not an array of
-            real numbers (a list, a string, complex or object dtype).
+            If a parameter is neither a floating-point array nor a real number, or a gradient is
+            not a real number or an array of them (a list, a string, complex or object dtype).
         ValueError
             If a gradient's shape differs from its parameter's, or a parameter is read-only.
+
+        Examples
+        --------
+        >>> params = {"x": -7.0, "y": 2.0}           # floats, as in the book's optimizer_compare_naive.py
+        >>> AdaGrad(lr=1.5).update(params, {"x": -0.7, "y": 4.0})
+        >>> {key: round(value, 6) for key, value in params.items()}   # each moved by lr = 1.5
+        {'x': -5.5, 'y': 0.5}
+        >>> type(params["y"])                        # replaced in the dict, still a float
+        <class 'float'>
         """
-        pairs = [(key, param, _gradient_for(key, param, grads)) for key, param in params.items()]
+        entries = [(key, *_parameter(key, param, params), _gradient_for(key, param, grads))
+                   for key, param in params.items()]
         self.begin_update()
-        for key, param, grad in pairs:
-            self.step(key, param, grad)
+        for key, array, rebind, grad in entries:
+            self.step(key, array, grad)
+            if rebind is not None:
+                params[key] = rebind(array)
 
     def begin_update(self) -> None:
         """Called once per ``update``, before the steps: for state shared by all keys (Adam's t)."""
@@ -83,22 +102,38 @@ class Optimizer:
         return f"{type(self).__name__}({settings})"
 
 
-def _gradient_for(key: str, param: Any, grads: Mapping[str, np.ndarray]) -> np.ndarray:
-    # Runs for every parameter of every step: the messages are built only on failure.
-    if not (isinstance(param, np.ndarray) and param.dtype.kind == "f"):
-        floating(f"params[{key!r}]", param, "updated in place")
-    if not param.flags.writeable:
-        raise ValueError(f"params[{key!r}] is read-only (flags.writeable is False), so it cannot be updated in "
-                         f"place; pass a writeable array (param.copy())")
+def _parameter(key: str, param: Any, params: Mapping) -> tuple[np.ndarray, Any]:
+    """The array to step on, and how to put it back into the dict (None: it was updated in place)."""
+    # Runs for every parameter of every step: the common case is checked first, messages built only on failure.
+    if isinstance(param, np.ndarray) and param.dtype.kind == "f":
+        if not param.flags.writeable:
+            raise ValueError(f"params[{key!r}] is read-only (flags.writeable is False), so it cannot be updated in "
+                             f"place; pass a writeable array (param.copy())")
+        return param, None
+    if isinstance(param, Real) and not isinstance(param, (bool, np.bool_)):
+        if not isinstance(params, MutableMapping):
+            raise TypeError(f"params[{key!r}] is a number, which is updated by storing the new value in params, "
+                            f"but params is a read-only {type(params).__name__}; pass a dict")
+        if isinstance(param, np.floating):  # a NumPy scalar keeps its type: float32 stays float32
+            return np.array(param), lambda a: a[()]
+        return np.array(float(param)), float  # a Python number comes back a Python float
+    raise TypeError(f"params[{key!r}] must be a floating-point numpy array (updated in place) or a real number "
+                    f"(replaced in the dict), got {type(param).__name__}"
+                    + (f" of dtype {param.dtype}" if isinstance(param, np.ndarray) else ""))
+
+
+def _gradient_for(key: str, param: Any, grads: Mapping[str, Any]) -> np.ndarray:
     try:
         grad = grads[key]
     except KeyError:
         raise KeyError(f"grads has no entry for parameter {key!r}; grads has keys {sorted(grads)}") from None
+    if isinstance(grad, (int, float)) and not isinstance(grad, bool):  # the book's df(x, y) returns floats
+        grad = np.asarray(grad)
     if not (isinstance(grad, (np.ndarray, np.generic)) and grad.dtype.kind in "fiu"):
-        raise TypeError(f"grads[{key!r}] must be a numpy array of real numbers, got "
+        raise TypeError(f"grads[{key!r}] must be a real number or a numpy array of them, got "
                         + (f"dtype {grad.dtype}" if hasattr(grad, "dtype") else type(grad).__name__))
-    if grad.shape != param.shape:
-        raise ValueError(f"grads[{key!r}] has shape {grad.shape}, but params[{key!r}] has shape {param.shape}")
+    if grad.shape != np.shape(param):
+        raise ValueError(f"grads[{key!r}] has shape {grad.shape}, but params[{key!r}] has shape {np.shape(param)}")
     return grad
 
 
@@ -181,10 +216,14 @@ class Nesterov(Optimizer):
     W \leftarrow W + \alpha v - \eta \frac{\partial L}{\partial W}
     $$
 
-    with the gradient taken at the current $W$ (Sutskever et al., 2013, rewritten so that no
-    look-ahead point is needed). This equals PyTorch's ``SGD(momentum=α, nesterov=True)``. The
-    book's code adds $\alpha^2 v$ with the *updated* $v$, which counts the newest gradient
-    twice; this class does not.
+    with the gradient taken at the current $W$. This is the look-ahead form of Sutskever et al.
+    (2013), $v \leftarrow \alpha v - \eta \nabla L(\theta + \alpha v)$, $\theta \leftarrow \theta + v$,
+    written for the look-ahead point $W = \theta + \alpha v$ itself, so that no second point is
+    needed. It equals PyTorch's ``SGD(momentum=α, nesterov=True)`` and the book's current code
+    ($W \leftarrow W + \alpha^2 v - (1 + \alpha)\eta\, \partial L / \partial W$ with the *old* $v$).
+    The book's code before its commit 89eadd0 ("Fix Nesterov update function"), which the course's
+    copy keeps, updates $v$ first and then adds $\alpha^2 v$ with the *updated* $v$, which counts the
+    newest gradient twice; this class does not.
 
     Parameters
     ----------
@@ -192,6 +231,10 @@ class Nesterov(Optimizer):
         The learning rate $\eta > 0$.
     momentum : float, default 0.9
         The decay $\alpha \in [0, 1)$ of the velocity.
+
+    See Also
+    --------
+    Momentum : the same velocity, with the gradient taken before the step.
 
     Examples
     --------
@@ -221,9 +264,13 @@ class AdaGrad(Optimizer):
     W \leftarrow W - \eta \frac{1}{\sqrt{h} + \varepsilon} \frac{\partial L}{\partial W}
     $$
 
-    $h$ starts at zero and only grows, so the effective learning rate $\eta / \sqrt{h}$ decays
-    towards zero: good on sparse gradients, too cautious late in long training. PyTorch's
-    ``Adagrad`` (with ``eps=1e-7``) makes the same steps.
+    $h$ starts at $h_0$ (zero by default, as in the book's code) and only grows, so the effective
+    learning rate $\eta / \sqrt{h}$ decays towards zero: good on sparse gradients, too cautious
+    late in long training. With $h_0 = 0$ the first step is $\eta \operatorname{sign} g$ whatever
+    the size of $g$; the course writes $h_0 = \theta$ (a small constant), which leaves steps on
+    gradients much larger than $\sqrt{\theta}$ unchanged and shortens those on smaller ones to
+    about $\eta g / \sqrt{\theta}$. PyTorch's ``Adagrad`` (with ``eps=1e-7`` and
+    ``initial_accumulator_value=h0``) makes the same steps.
 
     Parameters
     ----------
@@ -231,6 +278,8 @@ class AdaGrad(Optimizer):
         The learning rate $\eta > 0$.
     eps : float, default 1e-7
         $\varepsilon > 0$, which keeps the first division finite.
+    initial_accumulator_value : float, default 0
+        $h_0 \ge 0$, the value $h$ starts at (PyTorch's and Keras's name; the course's $\theta$).
 
     Examples
     --------
@@ -239,15 +288,24 @@ class AdaGrad(Optimizer):
     >>> opt.update(params, {"w": np.array([2.0, 0.1])})
     >>> params["w"].round(6)             # the first step is lr * sign(g), whatever |g|
     array([0.5, 0.5])
+
+    Starting from $h_0 = 10^{-4}$, a gradient far below $\sqrt{h_0} = 0.01$ gets a shorter step:
+
+    >>> params = {"w": np.array([1.0, 1.0])}
+    >>> AdaGrad(lr=0.5, initial_accumulator_value=1e-4).update(params, {"w": np.array([2.0, 0.001])})
+    >>> params["w"].round(4)
+    array([0.5   , 0.9502])
     """
 
-    def __init__(self, lr: float = 0.01, eps: float = 1e-7, *, learning_rate: float | None = None) -> None:
+    def __init__(self, lr: float = 0.01, eps: float = 1e-7, initial_accumulator_value: float = 0.0, *,
+                 learning_rate: float | None = None) -> None:
         super().__init__(lr, learning_rate)
         self.eps = positive("eps", eps)
+        self.initial_accumulator_value = nonnegative("initial_accumulator_value", initial_accumulator_value)
         self.h: dict[str, np.ndarray] = {}
 
     def step(self, key, param, grad):
-        h = self.h.setdefault(key, np.zeros_like(param))
+        h = self.h.setdefault(key, np.full_like(param, self.initial_accumulator_value))
         h += grad * grad
         param -= self.lr * grad / (np.sqrt(h) + self.eps)
 

@@ -233,7 +233,7 @@ def test_velocity_is_minus_lr_times_pytorch_buffer(ref, name):
 
 
 @pytest.mark.parametrize("name, ours, theirs", [
-    ("adagrad", "h", "sum"), ("rmsprop", "h", "square_avg"), ("adam", "m", "exp_avg"), ("adam", "v", "exp_avg_sq"),
+    ("adagrad", "h", "sum"), ("adagrad_h0", "h", "sum"), ("rmsprop", "h", "square_avg"), ("adam", "m", "exp_avg"), ("adam", "v", "exp_avg_sq"),
 ])
 def test_accumulators_equal_pytorch_state(ref, name, ours, theirs):
     optimizer, _ = run(name, ref["grads"], ref["start"])
@@ -266,3 +266,144 @@ def test_fixture_is_small_and_complete():
         assert data[f"{name}_params"].shape == (20, *data["start"].shape)
         assert all(f"{name}_{s}" in data for s in states)
     assert str(data["torch_version"]).startswith("2.13")
+
+
+# --- the book's two-variable scripts: Python floats in the params dict --------------------------
+# ch06/optimizer_compare_naive.py stores x and y as Python floats and runs each optimizer for 30
+# steps on f(x, y) = x²/20 + y² from (-7, 2). The book's optimizers write ``params[key] -= ...``,
+# which replaces a float in the dict and changes an array in place; ours must give the same path.
+
+def _book_optimizer(name, lr):
+    """The update rules of the book's common/optimizer.py, with its lazily created per-key state."""
+    state, t = {}, [0]
+
+    def zeros(params):
+        return {key: np.zeros_like(value) for key, value in params.items()}
+
+    def update(params, grads):
+        if name == "SGD":
+            for key in params:
+                params[key] -= lr * grads[key]
+        elif name == "Momentum":
+            v = state.setdefault("v", zeros(params))
+            for key in params:
+                v[key] = 0.9 * v[key] - lr * grads[key]
+                params[key] += v[key]
+        elif name == "AdaGrad":
+            h = state.setdefault("h", zeros(params))
+            for key in params:
+                h[key] += grads[key] * grads[key]
+                params[key] -= lr * grads[key] / (np.sqrt(h[key]) + 1e-7)
+        elif name == "RMSProp":
+            h = state.setdefault("h", zeros(params))
+            for key in params:
+                h[key] *= 0.99
+                h[key] += (1 - 0.99) * grads[key] * grads[key]
+                params[key] -= lr * grads[key] / (np.sqrt(h[key]) + 1e-7)
+        elif name == "Adam":
+            m, v = state.setdefault("m", zeros(params)), state.setdefault("v", zeros(params))
+            t[0] += 1
+            lr_t = lr * np.sqrt(1.0 - 0.999 ** t[0]) / (1.0 - 0.9 ** t[0])
+            for key in params:
+                m[key] += (1 - 0.9) * (grads[key] - m[key])
+                v[key] += (1 - 0.999) * (grads[key] ** 2 - v[key])
+                params[key] -= lr_t * m[key] / (np.sqrt(v[key]) + 1e-7)
+    return update
+
+
+def _compare_naive(update, start):
+    """The loop of the book's optimizer_compare_naive.py; returns the 31 visited points."""
+    params = {"x": start[0], "y": start[1]}
+    history = []
+    for _ in range(30):
+        history.append((float(params["x"]), float(params["y"])))  # float(): a 0-d array is changed in place
+        update(params, {"x": params["x"] / 10.0, "y": 2.0 * params["y"]})
+    history.append((float(params["x"]), float(params["y"])))
+    return params, np.array(history, dtype=float)
+
+
+BOOK_SETTINGS = {"SGD": 0.95, "Momentum": 0.1, "AdaGrad": 1.5, "RMSProp": 0.1, "Adam": 0.3}
+
+
+@pytest.mark.parametrize("name", BOOK_SETTINGS)
+def test_the_books_float_parameters_give_the_books_path(name):
+    lr = BOOK_SETTINGS[name]
+    _, book = _compare_naive(_book_optimizer(name, lr), (-7.0, 2.0))
+    floats, ours = _compare_naive(getattr(optim, name)(lr=lr).update, (-7.0, 2.0))
+    _, arrays = _compare_naive(getattr(optim, name)(lr=lr).update, (np.array(-7.0), np.array(2.0)))
+    np.testing.assert_array_equal(ours, book)
+    np.testing.assert_array_equal(arrays, book)
+    assert type(floats["x"]) is float and type(floats["y"]) is float  # replaced in the dict, still floats
+
+
+def test_adagrad_first_step_on_the_valley_moves_y_from_2_to_half():
+    """With h = g² after one gradient, the step is lr * g / |g| = lr * sign(g): y goes 2 -> 0.5, x -7 -> -5.5."""
+    params = {"x": -7.0, "y": 2.0}
+    optim.AdaGrad(lr=1.5).update(params, {"x": -0.7, "y": 4.0})
+    assert params["y"] == pytest.approx(0.5, abs=1e-6) and params["x"] == pytest.approx(-5.5, abs=1e-6)
+
+
+def test_numpy_scalars_keep_their_type_and_zero_d_arrays_stay_the_same_object():
+    zero_d = np.array(1.0)
+    params = {"a": np.float32(1.0), "b": np.float64(1.0), "c": 1, "d": zero_d}
+    optim.SGD(lr=0.5).update(params, {"a": np.float32(1.0), "b": 1.0, "c": 1, "d": 1.0})
+    assert type(params["a"]) is np.float32 and params["a"] == 0.5
+    assert type(params["b"]) is np.float64 and type(params["c"]) is float and params["c"] == 0.5
+    assert params["d"] is zero_d and zero_d == 0.5
+
+
+def test_scalar_state_carries_over_between_updates():
+    params = {"w": 1.0}
+    optimizer = optim.Momentum(lr=0.1, momentum=0.9)
+    for _ in range(2):
+        optimizer.update(params, {"w": 1.0})
+    assert params["w"] == pytest.approx(0.71) and float(optimizer.v["w"]) == pytest.approx(-0.19)
+
+
+@pytest.mark.parametrize("params, grads, error, message", [
+    ({"x": True}, {"x": 1.0}, TypeError, r"params\['x'\] must be a floating-point numpy array \(updated in place\) "
+                                         r"or a real number \(replaced in the dict\), got bool"),
+    ({"x": "1.0"}, {"x": 1.0}, TypeError, r"params\['x'\] must be .* got str"),
+    ({"x": 1.0 + 2j}, {"x": 1.0}, TypeError, r"params\['x'\] must be .* got complex"),
+    ({"x": 1.0}, {"x": True}, TypeError, r"grads\['x'\] must be a real number or a numpy array of them, got bool"),
+    ({"x": 1.0}, {"x": np.ones(2)}, ValueError, r"grads\['x'\] has shape \(2,\), but params\['x'\] has shape \(\)"),
+])
+def test_bad_scalars_are_named(params, grads, error, message):
+    with pytest.raises(error, match=message):
+        optim.SGD().update(params, grads)
+
+
+def test_a_read_only_mapping_of_numbers_is_refused_before_anything_changes():
+    from types import MappingProxyType
+
+    array = P0.copy()
+    params = MappingProxyType({"a": array, "x": 1.0})
+    with pytest.raises(TypeError, match=r"params\['x'\] is a number, .* read-only mappingproxy; pass a dict"):
+        optim.SGD().update(params, {"a": G1, "x": 1.0})
+    np.testing.assert_array_equal(array, P0)
+
+
+# --- AdaGrad's starting value h0 (the course's theta) -------------------------------------------
+
+@pytest.mark.parametrize("g", [4.0, 0.01, 1e-4])
+def test_adagrad_first_step_from_h0(g):
+    theta = 1e-4
+    params = {"w": 0.0}
+    optim.AdaGrad(lr=0.1, initial_accumulator_value=theta).update(params, {"w": g})
+    assert params["w"] == pytest.approx(-0.1 * g / (math.sqrt(theta + g * g) + 1e-7), rel=1e-14)
+
+
+def test_h0_matters_only_for_gradients_below_its_square_root():
+    def first_step(g, h0):
+        params = {"w": 0.0}
+        optim.AdaGrad(lr=1.0, initial_accumulator_value=h0).update(params, {"w": g})
+        return -params["w"]
+
+    assert first_step(4.0, 1e-4) == pytest.approx(first_step(4.0, 0.0), rel=1e-5)  # |g| >> 0.01: sign(g)
+    assert first_step(1e-4, 0.0) == pytest.approx(1.0, rel=1e-3)  # h0 = 0: a full step, however small g
+    assert first_step(1e-4, 1e-4) == pytest.approx(1e-2, rel=1e-3)  # h0 = theta: about g / sqrt(theta)
+
+
+def test_adagrad_h0_must_be_nonnegative():
+    with pytest.raises(ValueError, match=r"initial_accumulator_value must be >= 0, got -1.0"):
+        optim.AdaGrad(initial_accumulator_value=-1)

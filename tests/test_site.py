@@ -204,12 +204,14 @@ def test_wide_figures_are_marked_to_scroll_on_phones(site):
 
 
 def test_api_reference_is_localised_and_enriched(site):
+    from dl_notes.experiments import optimizer_trajectories
+
     ja, en = page(site, "api/optim/"), page(site, "en/api/optim/")
     for html in (ja, en):
         assert "dl_notes.optim.Adam" in html
         # one "measured" box per optimizer of the experiment, each with the figure
-        assert html.count('<details class="info" open>') == 5
-        assert html.count("optimizer_trajectories-trajectories.svg") == 5
+        assert html.count('<details class="info" open>') == len(optimizer_trajectories.COURSE)
+        assert html.count("optimizer_trajectories-trajectories.svg") == len(optimizer_trajectories.COURSE)
     assert "実測" in ja and "Measured" in en
     assert "Parameters" in en and "引数" not in en
     distances = results()["results"]["optimizer_trajectories"]["final_distance"]

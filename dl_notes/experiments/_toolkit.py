@@ -79,7 +79,8 @@ def describe(source: str) -> dict[str, str]:
 
 
 def train(net, data: Data, *, iterations: int, batch_size: int, lr: float, eval_every: int, seed: int,
-          optimizer: str = "SGD", record: Mapping[str, Callable[[Trainer], float]] | None = None) -> dict:
+          optimizer: str = "SGD", record: Mapping[str, Callable[[Trainer], float]] | None = None,
+          optimizer_param: Mapping[str, float] | None = None) -> dict:
     r"""Train ``net`` in place with ``optimizer`` and return its recorded curves.
 
     `dl_notes.train.Trainer` draws the mini-batches from ``seed``: two nets trained with the same
@@ -131,7 +132,7 @@ def train(net, data: Data, *, iterations: int, batch_size: int, lr: float, eval_
     # evaluate_sample_num_per_epoch = the test set's size keeps the test set whole and measures
     # the training accuracy on as many training images.
     trainer = Trainer(net, x, t, x_test, t_test, mini_batch_size=batch_size, optimizer=optimizer,
-                      optimizer_param={"lr": lr}, evaluate_sample_num_per_epoch=len(x_test), verbose=False,
+                      optimizer_param={"lr": lr, **(optimizer_param or {})}, evaluate_sample_num_per_epoch=len(x_test), verbose=False,
                       iterations=iterations, eval_every=eval_every, seed=seed, record=record)
     diverged_at = None
     try:

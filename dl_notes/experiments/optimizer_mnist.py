@@ -29,6 +29,17 @@ OPTIMIZERS = (("sgd", "SGD"), ("momentum", "Momentum"), ("adagrad", "AdaGrad"), 
               ("adam", "Adam"))
 NAMES = dict(OPTIMIZERS)
 
+# The course's solution notebook (2_4_optimizer_after) gives each optimizer its own settings.
+# Its AdaGrad starts h at 1e-4 (the course's theta) and, unlike this class, adds no g² on the first
+# iteration and no epsilon; from the second iteration on the two are the same rule.
+COURSE_SOLUTION = (
+    ("sgd", "SGD", (("lr", 0.01),)),
+    ("momentum", "Momentum", (("lr", 0.3), ("momentum", 0.9))),
+    ("adagrad", "AdaGrad", (("lr", 0.1), ("initial_accumulator_value", 1e-4))),
+    ("rmsprop", "RMSProp", (("lr", 0.01), ("decay_rate", 0.99))),
+    ("adam", "Adam", (("lr", 0.01), ("beta1", 0.9), ("beta2", 0.999))),
+)
+
 
 @dataclass(frozen=True)
 class Config:
@@ -36,6 +47,8 @@ class Config:
 
     ``dropout`` lists dropout ratios (0 = no dropout); every optimizer runs once per ratio.
     ``sweep_lrs`` are the SGD learning rates of the sweep, on a ``sweep_activation`` network.
+    ``solution`` lists (key, optimizer, settings) run once more without dropout: the course
+    solution's own learning rates, each optimizer its own.
     """
 
     hidden: tuple[int, ...] = (40, 20)
@@ -44,6 +57,7 @@ class Config:
     optimizers: tuple[tuple[str, str], ...] = OPTIMIZERS
     lr: float = 0.01
     dropout: tuple[float, ...] = (0.0, 0.15)
+    solution: tuple[tuple[str, str, tuple[tuple[str, float], ...]], ...] = COURSE_SOLUTION
     iterations: int = 1000
     batch_size: int = 100
     eval_every: int = 20
@@ -88,6 +102,16 @@ def run(config: Config) -> Result:
             final[case] = curves["test_acc"][-1]
             diverged[case] = curves["diverged_at"]
 
+    solution_acc = {}
+    for key, name, kwargs in config.solution:
+        net = MultiLayerNet(x.shape[1], list(config.hidden), 10, activation=config.activation,
+                            weight_init_std=config.weight_init_std, seed=config.seed)
+        settings = dict(kwargs)
+        curves = train(net, data, lr=settings.pop("lr"), optimizer=name, optimizer_param=settings, **common)
+        arrays.update(curve_arrays(f"solution/{key}", curves, ("iterations", "test_acc", "train_acc")))
+        solution_acc[key] = curves["test_acc"][-1]
+        diverged[f"solution/{key}"] = curves["diverged_at"]
+
     sweep_final, sweep_diverged, sweep_loss, sweep_peak = {}, {}, {}, {}
     for lr in config.sweep_lrs:
         net = MultiLayerNet(x.shape[1], list(config.hidden), 10, activation=config.sweep_activation,
@@ -110,6 +134,9 @@ def run(config: Config) -> Result:
         "names": NAMES,
         "dropout": [r for r in config.dropout if r],
         "final_test_acc": final,
+        "solution_order": [key for key, _, _ in config.solution],
+        "solution_settings": {key: ", ".join(f"{k}={v:g}" for k, v in kwargs) for key, _, kwargs in config.solution},
+        "solution_test_acc": solution_acc,
         "diverged_at": diverged,
         "ranking": sorted(plain, key=lambda k: -final[k]),
         "hidden": list(config.hidden),
@@ -136,9 +163,11 @@ def run(config: Config) -> Result:
 
 
 TEXT = texts(
-    ja={"loss": "訓練損失（ミニバッチの平均）", "plain": "ドロップアウトなし", "lr": "学習率 {lr}",
+    ja={"loss": "訓練損失（ミニバッチの平均）", "plain": "ドロップアウトなし", "solution": "講義の解答例の学習率",
+        "lr": "学習率 {lr}",
         "diverged": "学習率 {lr}：{it} イテレーション目で発散", "final_acc": "最後のテスト正解率"},
-    en={"loss": "training loss (mini-batch mean)", "plain": "no dropout", "lr": "learning rate {lr}",
+    en={"loss": "training loss (mini-batch mean)", "plain": "no dropout", "solution": "the course solution's rates",
+        "lr": "learning rate {lr}",
         "diverged": "learning rate {lr}: diverged at iteration {it}", "final_acc": "final test accuracy"},
 )
 
@@ -147,15 +176,18 @@ def plot(result: Result, lang: str):
     """Test accuracy against iterations, one panel per dropout setting, one colour per optimizer."""
     text = TEXT[check_lang(lang)]
     v = result.values
-    ratios = [0.0, *v["dropout"]]
-    with panels(lang, len(ratios), size=(4.6, 3.4), sharey=True) as (figure, axes):
-        for ax, ratio in zip(axes[0], ratios):
+    # (title, case key of each optimizer): one panel per dropout ratio, then the course solution's rates
+    columns = [(text["dropout"].format(r=ratio) if ratio else text["plain"],
+                {key: case_key(key, ratio) for key in v["optimizers"]}) for ratio in [0.0, *v["dropout"]]]
+    if v["solution_order"]:
+        columns.append((text["solution"], {key: f"solution/{key}" for key in v["solution_order"]}))
+    with panels(lang, len(columns), size=(4.6, 3.4), sharey=True) as (figure, axes):
+        for ax, (title, cases) in zip(axes[0], columns):
             for i, key in enumerate(v["optimizers"]):
-                case = case_key(key, ratio)
-                ax.plot(result.arrays[f"{case}/iterations"], result.arrays[f"{case}/test_acc"], color=f"C{i}",
-                        linewidth=1.4, label=v["names"][key])
-            ax.set(ylim=(0, 1), xlabel=text["iteration"],
-                   title=text["dropout"].format(r=ratio) if ratio else text["plain"])
+                if key in cases:
+                    ax.plot(result.arrays[f"{cases[key]}/iterations"], result.arrays[f"{cases[key]}/test_acc"],
+                            color=f"C{i}", linewidth=1.4, label=v["names"][key])
+            ax.set(ylim=(0, 1), xlabel=text["iteration"], title=title)
             ax.title.set_fontsize("medium")
         axes[0, 0].set_ylabel(text["test_acc"])
         axes[0, 0].legend(fontsize="small", loc="lower right")

@@ -1,9 +1,10 @@
-r"""Paths of SGD, Momentum, AdaGrad, RMSProp and Adam on f(x, y) = x²/20 + y² from (-7, 2).
+r"""Paths of SGD, Momentum, Nesterov, AdaGrad, RMSProp and Adam on f(x, y) = x²/20 + y² from (-7, 2).
 
 The function is the course's example of an elongated valley: its gradient
 $(x/10,\ 2y)$ is twenty times steeper across the valley ($y$) than along it ($x$), so one
 learning rate cannot suit both directions. Each optimizer starts at the same point and takes
-the same number of steps, with the course's hyper-parameters.
+the same number of steps, with the course's hyper-parameters (the book's
+``ch06/optimizer_compare_naive.py``; RMSProp's from the course report, Nesterov with Momentum's).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ TITLE = {"ja": "最適化手法の軌跡", "en": "Optimizer trajectories"}
 COURSE = (
     ("sgd", "SGD", (("lr", 0.95),)),
     ("momentum", "Momentum", (("lr", 0.1), ("momentum", 0.9))),
+    ("nesterov", "Nesterov", (("lr", 0.1), ("momentum", 0.9))),  # Momentum's settings, to compare the two
     ("adagrad", "AdaGrad", (("lr", 1.5),)),
     ("rmsprop", "RMSProp", (("lr", 0.1), ("decay_rate", 0.9))),
     ("adam", "Adam", (("lr", 0.3), ("beta1", 0.9), ("beta2", 0.999))),
@@ -121,6 +123,9 @@ def run(config: Config) -> Result:
         "names": {key: name for key, name, _ in config.optimizers},
         "labels": labels,
         "settings": {key: settings(kwargs) for key, _, kwargs in config.optimizers},
+        "lr": {key: dict(kwargs)["lr"] for key, _, kwargs in config.optimizers},
+        "first_point": {key: path[1].tolist() for key, path in arrays.items()},  # where the first step lands
+        "last_x_step": {key: float(abs(path[-1, 0] - path[-2, 0])) for key, path in arrays.items()},
         "final_distance": distance,
         "final_value": value,
         "ranking": sorted(distance, key=distance.get),  # closest to the minimum first
@@ -132,8 +137,8 @@ def run(config: Config) -> Result:
 
 
 TEXT = {
-    "ja": {"step": "ステップ", "distance": "最小点 (0, 0) までの距離（対数目盛）", "all": "5 手法の比較"},
-    "en": {"step": "step", "distance": "distance to the minimum (0, 0), log scale", "all": "all five"},
+    "ja": {"step": "ステップ", "distance": "最小点 (0, 0) までの距離（対数目盛）", "all": "全手法の比較"},
+    "en": {"step": "step", "distance": "distance to the minimum (0, 0), log scale", "all": "all methods"},
 }
 
 
@@ -144,8 +149,11 @@ def plot(result: Result, lang: str):
     text = TEXT[check_lang(lang)]
     keys = result.values["order"]
     with style(lang):
-        rows = -(-(len(keys) + 1) // 3)  # one panel per optimizer and one for the distances
-        figure, axes = plt.subplots(rows, 3, figsize=(11, 3.3 * rows), layout="constrained", squeeze=False)
+        panels = len(keys) + 1  # one per optimizer and one for the distances
+        cols = 3 if panels <= 6 else 4
+        rows = -(-panels // cols)
+        figure, axes = plt.subplots(rows, cols, figsize=(3.7 * cols, 3.3 * rows), layout="constrained",
+                                    squeeze=False)
         # The level sets f = c are the ellipses (sqrt(20c) cos t, sqrt(c) sin t): drawn exactly,
         # they are smoother and far smaller in SVG than a contour of a sampled grid.
         t = np.linspace(0, 2 * np.pi, 73)

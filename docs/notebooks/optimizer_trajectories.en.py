@@ -2,7 +2,7 @@
 # # Optimizer trajectories
 #
 # This notebook reproduces the figure of the [Optimizers](../optimizers.md) page: the paths that
-# five optimizers take when they minimise $f(x, y) = \frac{x^2}{20} + y^2$ from $(-7, 2)$.
+# six optimizers (the course's five and Nesterov's accelerated gradient) take when they minimise $f(x, y) = \frac{x^2}{20} + y^2$ from $(-7, 2)$.
 #
 # The result is read from the `dl_notes.experiments` cache; the experiment runs again only when
 # the code of `dl_notes` has changed.

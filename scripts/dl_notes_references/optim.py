@@ -25,6 +25,9 @@ SETTINGS = {
     "nesterov": ("Nesterov", {"lr": 0.1, "momentum": 0.9}, "SGD",
                  {"lr": 0.1, "momentum": 0.9, "nesterov": True}, ("momentum_buffer",)),
     "adagrad": ("AdaGrad", {"lr": 0.1}, "Adagrad", {"lr": 0.1, "eps": 1e-7}, ("sum",)),
+    # h starting at h0 > 0 (the course's theta): PyTorch's and Keras's initial_accumulator_value.
+    "adagrad_h0": ("AdaGrad", {"lr": 0.1, "initial_accumulator_value": 0.1}, "Adagrad",
+                   {"lr": 0.1, "eps": 1e-7, "initial_accumulator_value": 0.1}, ("sum",)),
     "rmsprop": ("RMSProp", {"lr": 0.01, "decay_rate": 0.99}, "RMSprop", {"lr": 0.01, "alpha": 0.99, "eps": 1e-7},
                 ("square_avg",)),
     "adam": ("Adam", {"lr": 0.01, "beta1": 0.9, "beta2": 0.999}, "Adam",
