@@ -87,7 +87,8 @@ def test_what_the_page_says_holds(default):
     # ReLU with std 0.01 does not get started either
     report = v["report"]["final_test_acc"]
     for key, value in report.items():
-        assert value < acc[key], key
+        if acc[key] > chance:  # every case that learns at the notebook's settings ends lower here
+            assert value < acc[key], key
     assert report["shallow/relu/std0.01"] < chance and report["shallow/sigmoid/std0.01"] < chance
     assert max(report, key=report.get) == "shallow/relu/he"
     # batch_norm: every case learns with batch normalisation, including all those stuck without it
