@@ -29,7 +29,7 @@ FUNCTIONS = {"sigmoid": activations.sigmoid, "tanh": activations.tanh, "relu": a
 RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (0.0, 2.0)}
 INITS = (("std1", 1.0), ("std0.01", 0.01), ("xavier", "xavier"), ("he", "he"))
 INIT_LABELS = {
-    "ja": {"std1": "ガウス分布 std 1", "std0.01": "ガウス分布 std 0.01", "xavier": "Xavier √(1/n)", "he": "He √(2/n)"},
+    "ja": {"std1": "ガウス分布 標準偏差 1", "std0.01": "ガウス分布 標準偏差 0.01", "xavier": "Xavier √(1/n)", "he": "He √(2/n)"},
     "en": {"std1": "Gaussian std 1", "std0.01": "Gaussian std 0.01", "xavier": "Xavier √(1/n)", "he": "He √(2/n)"},
 }
 
@@ -121,8 +121,8 @@ def run(config: Config) -> Result:
 
 
 TEXT = {
-    "ja": {"layer": "{l} 層目", "relu_note": "（ReLU は 0 を除く）", "value": "出力値"},
-    "en": {"layer": "layer {l}", "relu_note": " (ReLU: zeros left out)", "value": "output"},
+    "ja": {"layer": "{l} 層目", "relu_note": "（ReLU は 0 を除く）", "value": "出力値", "std": "標準偏差 {s:.2g}"},
+    "en": {"layer": "layer {l}", "relu_note": " (ReLU: zeros left out)", "value": "output", "std": "std {s:.2g}"},
 }
 
 
@@ -141,7 +141,7 @@ def histogram_figure(result: Result, lang: str, activation: str):
                 ax.stairs(counts[l], edges, fill=True, color=f"C{r}")
                 ax.set_ylim(0, 1.3 * max(counts[l].max(), 1))  # room for the label above the bars
                 ax.set_yticks([])
-                ax.text(0.97, 0.93, f"std {v['std'][key][l]:.2g}", transform=ax.transAxes, ha="right", va="top",
+                ax.text(0.97, 0.93, text["std"].format(s=v["std"][key][l]), transform=ax.transAxes, ha="right", va="top",
                         fontsize="small", bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
                 if r == 0:
                     ax.set_title(text["layer"].format(l=l + 1), fontsize="medium")
