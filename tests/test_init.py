@@ -97,3 +97,16 @@ def test_init_weight_resolves_the_spec():
 def test_bad_input_is_named(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("shape", [(784, 100), (30, 8, 5, 5)])
+def test_glorot_matches_torch_xavier_live(shape):
+    """Same fans and the same variances as torch.nn.init.xavier_normal_/xavier_uniform_ (live, when torch is installed)."""
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed: the live comparison with torch.nn.init is not run")
+    # torch stores a linear weight as (n_out, n_in); a convolution's as (FN, C, FH, FW), like ours.
+    t_shape = shape[::-1] if len(shape) == 2 else shape
+    assert torch.nn.init._calculate_fan_in_and_fan_out(torch.empty(t_shape)) == init.fans(shape)
+    generator = torch.Generator().manual_seed(0)
+    for ours, theirs in ((init.glorot_normal, torch.nn.init.xavier_normal_), (init.glorot_uniform, torch.nn.init.xavier_uniform_)):
+        reference = theirs(torch.empty(t_shape, dtype=torch.float64), generator=generator).var().item()
+        assert ours(shape, seed=0, dtype=np.float64).var() == pytest.approx(reference, rel=0.05)
