@@ -123,6 +123,10 @@ def sigmoid(x: ArrayLike) -> np.ndarray:
     \sigma(x) = \frac{1}{1 + e^{-x}}
     $$
 
+    It is symmetric about the point $(0, \tfrac12)$, not about the origin:
+    $\sigma(-x) = 1 - \sigma(x)$, and near 0 it is $\sigma(x) \approx \tfrac12 + \tfrac{x}{4}$
+    (its outputs are all positive, centred on ½). `tanh` is the zero-centred version.
+
     Written as $1 / (1 + e^{-|x|})$ for $x \ge 0$ and $e^{-|x|} / (1 + e^{-|x|})$ for
     $x < 0$, so ``exp`` never sees a large positive argument (the book's ``1/(1+exp(-x))``
     overflows, with a warning, for $x < -709$).
@@ -179,6 +183,10 @@ def tanh(x: ArrayLike) -> np.ndarray:
     $$
     \tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}} = 2\sigma(2x) - 1
     $$
+
+    It is odd, $\tanh(-x) = -\tanh(x)$ (its outputs are centred on zero), and
+    $\tanh(x) \approx x$ near 0 ($\tanh(0) = 0$, $\tanh'(0) = 1$): the activation that Xavier's
+    derivation assumes.
 
     Examples
     --------

@@ -16,6 +16,15 @@ def test_one_histogram_per_layer_and_case(tiny):
         assert len(v["std"][key]) == exp.TINY.layers
 
 
+def test_relu_zero_share_counts_exact_zeros(tiny):
+    """The zeros left out of ReLU's histograms are the share reported as its sparsity."""
+    n = exp.TINY.samples * exp.TINY.units
+    for key, shares in tiny.values["relu_zero_share"].items():
+        counted = tiny.arrays[f"{key}/counts"].sum(axis=1)  # non-zero outputs inside the histogram's range
+        assert ((1 - np.array(shares)) * n >= counted - 0.5).all(), key
+    assert set(tiny.values["relu_zero_share"]) == {k for k in tiny.values["order"] if k.startswith("relu/")}
+
+
 def test_sigmoid_and_tanh_histograms_count_every_value(tiny):
     n = exp.TINY.samples * exp.TINY.units
     for key in tiny.values["order"]:
@@ -42,6 +51,11 @@ def test_what_the_page_says_holds(default):
     assert v["std_ratio_last_first"]["relu/xavier"] < 0.4  # Xavier with ReLU: the spread shrinks layer by layer
     assert v["std_ratio_last_first"]["relu/std1"] > 100  # std 1 with ReLU explodes
     assert v["std_ratio_last_first"]["tanh/std0.01"] < 1e-3
+    # tanh's zero centre: its outputs average 0, the sigmoid's ½ (same weights, same inputs)
+    assert all(abs(m) < 0.01 for m in v["mean"]["tanh/xavier"])
+    assert all(abs(m - 0.5) < 0.02 for m in v["mean"]["sigmoid/xavier"])
+    # ReLU's sparsity: about half of the outputs are exactly 0 in every layer
+    assert all(0.4 < z < 0.6 for z in v["relu_zero_share"]["relu/he"])
 
 
 @pytest.mark.parametrize("lang, word", [("ja", "層目"), ("en", "layer")])

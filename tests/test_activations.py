@@ -105,3 +105,26 @@ def test_sigmoid_is_in_unit_interval_and_symmetric(x):
     y = act.sigmoid(x)
     assert np.all((0 <= y) & (y <= 1))
     np.testing.assert_allclose(y + act.sigmoid(-x), 1.0, rtol=1e-15)
+
+
+def taylor_coefficients(f, order: int = 3) -> np.ndarray:
+    """f(a) ≈ c0 + c1 a + c2 a² + c3 a³ near 0: a degree-9 least-squares fit on [-0.25, 0.25] (float64)."""
+    a = np.linspace(-0.25, 0.25, 101)
+    return np.polynomial.polynomial.polyfit(a, f(a), 9)[: order + 1]
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("sigmoid", (1 / 2, 1 / 4, 0, -1 / 48)),  # σ(a) ≈ ½ + a/4: not φ(a) ≈ a, and not through the origin
+    ("tanh", (0, 1, 0, -1 / 3)),  # tanh(a) ≈ a: f(0) = 0 and f'(0) = 1, what Xavier's derivation assumes
+])
+def test_taylor_coefficients_at_zero(name, expected):
+    """weight_init.*.md: the sigmoid is ½ + a/4 near 0, tanh is a; both pages quote these coefficients."""
+    np.testing.assert_allclose(taylor_coefficients(getattr(act, name)), expected, atol=1e-7)
+
+
+def test_sigmoid_is_symmetric_about_one_half_not_the_origin():
+    a = np.linspace(-8, 8, 33)
+    np.testing.assert_allclose(act.sigmoid(-a), 1 - act.sigmoid(a), atol=1e-15)  # point symmetry about (0, ½)
+    assert not np.allclose(act.sigmoid(-a), -act.sigmoid(a))  # not odd: σ(0) = ½
+    np.testing.assert_allclose(act.tanh(-a), -act.tanh(a), atol=1e-15)  # tanh is odd: centred on the origin
+    np.testing.assert_allclose(act.tanh(a), 2 * act.sigmoid(2 * a) - 1, atol=1e-15)  # tanh is a shifted, scaled sigmoid

@@ -29,6 +29,23 @@ def test_the_course_settings():
     assert dict(c.depths) == {"shallow": (40, 20), "deep": (40, 20) + (20,) * 4}
     assert dict(c.inits) == {"std0.01": 0.01, "xavier": "xavier", "he": "he"}
     assert c.activations == ("sigmoid", "relu") and c.batchnorm == (False, True)
+    assert (c.report_lr, c.report_iterations) == (0.01, 1000)  # the course report's own grid (seed 004)
+
+
+def test_the_report_settings_run_the_shallow_cases(tiny):
+    report = tiny.values["report"]
+    c = exp.TINY
+    assert (report["lr"], report["iterations"], report["depth"]) == (c.report_lr, c.report_iterations, "shallow")
+    assert len(report["final_test_acc"]) == len(c.activations) * len(c.inits)
+    for key, acc in report["final_test_acc"].items():
+        its = tiny.arrays[f"report/{key}/iterations"]
+        np.testing.assert_array_equal(its, np.arange(0, c.report_iterations + 1, c.eval_every))
+        assert tiny.arrays[f"report/{key}/test_acc"][-1] == acc
+
+
+def test_no_report_when_report_lr_is_none():
+    result = exp.run(replace(exp.TINY, activations=("relu",), inits=(("he", "he"),), batchnorm=(False,), report_lr=None))
+    assert result.values["report"] is None and not any(k.startswith("report/") for k in result.arrays)
 
 
 def test_accuracy_is_measured_on_the_whole_test_set(tiny):
@@ -66,6 +83,14 @@ def test_what_the_page_says_holds(default):
         assert acc[f"deep/sigmoid/{init}"] < chance
     assert acc["deep/relu/std0.01"] < chance
     assert acc["deep/relu/xavier"] > 0.9 and acc["deep/relu/he"] > 0.9
+    # weight_init: the report's settings (lr 0.01, 1,000 iterations) are slower for every case, and
+    # ReLU with std 0.01 does not get started either
+    report = v["report"]["final_test_acc"]
+    for key, value in report.items():
+        if acc[key] > chance:  # every case that learns at the notebook's settings ends lower here
+            assert value < acc[key], key
+    assert report["shallow/relu/std0.01"] < chance and report["shallow/sigmoid/std0.01"] < chance
+    assert max(report, key=report.get) == "shallow/relu/he"
     # batch_norm: every case learns with batch normalisation, including all those stuck without it
     for key in v["order"]:
         if v["cases"][key]["batchnorm"]:

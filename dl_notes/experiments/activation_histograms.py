@@ -3,7 +3,9 @@ r"""Activations of a 5-layer, 100-unit network on random input, for each initial
 The book's experiment (ch06 ``weight_init_activation_histogram.py``): 1,000 inputs
 $x \sim \mathcal{N}(0, 1)^{100}$ go through 5 fully connected layers of 100 units with no bias,
 $h_l = \phi(h_{l-1} W_l)$, and the histogram of each layer's outputs shows whether the signal
-keeps its spread. The weights are Gaussian with standard deviation 1 or 0.01, Xavier
+keeps its spread; the mean of each layer's outputs shows where the activation is centred
+(the sigmoid near ½, tanh near 0), and for ReLU the share of outputs that are exactly 0 shows its
+sparsity. The weights are Gaussian with standard deviation 1 or 0.01, Xavier
 ($\sqrt{1/n}$) or He ($\sqrt{2/n}$), drawn by `dl_notes.init`; the activations come from
 `dl_notes.activations`. Nothing is trained.
 """
@@ -76,7 +78,7 @@ def case_key(activation: str, init_key: str) -> str:
 def run(config: Config) -> Result:
     rng = np.random.default_rng(config.seed)
     x = rng.standard_normal((config.samples, config.units), dtype=np.float32)
-    arrays, stds, saturated, order = {}, {}, {}, []
+    arrays, stds, means, zeros, saturated, order = {}, {}, {}, {}, {}, []
     for activation in config.activations:
         for init_key, std in config.inits:
             # Every case draws its own weights from a stream named after it: adding or removing a
@@ -94,6 +96,9 @@ def run(config: Config) -> Result:
                 counts.append(np.histogram(values, bins=config.bins, range=(lo, hi))[0])
             arrays[f"{key}/counts"] = np.stack(counts)  # (layers, bins)
             stds[key] = [float(h.std()) for h in hs]
+            means[key] = [float(h.mean()) for h in hs]  # sigmoid: near ½; tanh: near 0 (its zero centre)
+            if activation == "relu":  # sparsity: the share of outputs that are exactly 0
+                zeros[key] = [float(np.mean(h == 0)) for h in hs]
             if activation == "sigmoid":  # outputs within 0.01 of 0 or 1: the slope there is below 0.01
                 saturated[key] = [float(np.mean((h < 0.01) | (h > 0.99))) for h in hs]
     values = {
@@ -101,6 +106,8 @@ def run(config: Config) -> Result:
         "activations": list(config.activations),
         "inits": [k for k, _ in config.inits],
         "std": stds,
+        "mean": means,
+        "relu_zero_share": zeros,
         "sigmoid_saturated": saturated,
         "samples": config.samples,
         "units": config.units,

@@ -7,7 +7,9 @@ same initial random stream and the same mini-batches, and records the test accur
 whole test set) and the training loss along the way. Every case runs twice, without and with
 batch normalisation (``use_batchnorm``): the weight-initialisation page reads the first half,
 the batch-normalisation page compares the two. One experiment rather than two, so that no run
-is computed twice and the chapter stays within its time budget.
+is computed twice and the chapter stays within its time budget. The course report's own version
+of the grid (seed 004) used lr 0.01 and 1,000 iterations; the shallow cases also run at those
+settings (``report``), so that a student can compare with either notebook.
 
 `train_case` builds each case's `dl_notes.nets.MultiLayerNet` (float32) and trains it with the
 experiments' shared loop, `dl_notes.experiments._toolkit.train` (`dl_notes.train.Trainer`).
@@ -47,13 +49,17 @@ class Config:
     batch_size: int = 100
     lr: float = 0.1
     eval_every: int = 100
+    # The course report's own grid (seed 004) used lr 0.01 for 1,000 iterations: the first depth's
+    # six cases (no batch normalisation) also run at these settings; report_lr=None skips them.
+    report_lr: float | None = 0.01
+    report_iterations: int = 1000
     train_subset: int | None = None  # use only the first n training images (for tests)
     source: str = datasets.SUBSET
     seed: int = 0
 
 
 DEFAULT = Config(source=datasets.mnist_source())
-TINY = Config(depths=(("shallow", (10,)),), iterations=20, eval_every=10, train_subset=500)
+TINY = Config(depths=(("shallow", (10,)),), iterations=20, eval_every=10, report_iterations=10, train_subset=500)
 
 
 def case_key(depth: str, activation: str, init: str, batchnorm: bool = False) -> str:
@@ -105,6 +111,7 @@ def run(config: Config) -> Result:
                     loss_final[key] = curves["loss"][-1] if curves["loss"] else None
                     diverged[key] = curves["diverged_at"]
                     labels[key] = {"depth": depth, "activation": activation, "init": init, "batchnorm": bn}
+    report = run_report(config, data, arrays) if config.report_lr is not None else None
     n_train = len(data[0][0])
     # How far apart the initialisations and activations end, per depth, without and with batch norm.
     spread = {}
@@ -138,8 +145,29 @@ def run(config: Config) -> Result:
         "epochs": config.iterations * config.batch_size / n_train,
         "chance": 1 / 10,
         "description": describe(config.source),
+        "report": report,
     }
     return Result(arrays=arrays, values=values)
+
+
+def run_report(config: Config, data, arrays: dict) -> dict:
+    """The first depth's cases without batch norm at the report's ``report_lr`` and ``report_iterations``.
+
+    Their curves go into ``arrays`` under ``report/<case key>/...``; returns their final test
+    accuracies and the settings.
+    """
+    depth, hidden = config.depths[0]
+    final = {}
+    for activation in config.activations:
+        for init, std in config.inits:
+            key = case_key(depth, activation, init)
+            curves = train_case(data, hidden, activation, std, iterations=config.report_iterations,
+                                batch_size=config.batch_size, lr=config.report_lr, eval_every=config.eval_every,
+                                seed=config.seed)
+            arrays.update(curve_arrays(f"report/{key}", curves, ("test_acc", "iterations")))
+            final[key] = curves["test_acc"][-1]
+    return {"lr": config.report_lr, "iterations": config.report_iterations, "depth": depth,
+            "final_test_acc": final}
 
 
 def ranked(values: dict, depth: str, batchnorm: bool = False) -> list[str]:

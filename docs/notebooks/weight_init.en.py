@@ -55,6 +55,11 @@ for key in g.values["order"]:
         print(f"{key:>24}: accuracy {g.values['final_test_acc'][key]:.3f}")
 show(init_grid.plot(g, "en"))
 
+r = g.values["report"]
+print(f"the report's settings (learning rate {r['lr']}, {r['iterations']:,} iterations)")
+for key, value in r["final_test_acc"].items():
+    print(f"{key:>24}: accuracy {value:.3f}")
+
 # %% [markdown]
 # ## Try it yourself
 #
@@ -76,7 +81,8 @@ for key in mine.values["order"]:
 # Here: eight hidden layers, 500 iterations.
 
 # %%
-config = replace(init_grid.DEFAULT, depths=(("deep8", (40, 20) + (20,) * 6),), batchnorm=(False,), iterations=500)
+config = replace(init_grid.DEFAULT, depths=(("deep8", (40, 20) + (20,) * 6),), batchnorm=(False,), iterations=500,
+                 report_lr=None)
 mine = load("init_grid", config)
 for key in mine.values["order"]:
     print(f"{key:>22}: accuracy {mine.values['final_test_acc'][key]:.3f}")

@@ -53,6 +53,11 @@ for key in g.values["order"]:
         print(f"{key:>24}: 正解率 {g.values['final_test_acc'][key]:.3f}")
 show(init_grid.plot(g, "ja"))
 
+r = g.values["report"]
+print(f"レポートの設定（学習率 {r['lr']}、{r['iterations']:,} イテレーション）")
+for key, value in r["final_test_acc"].items():
+    print(f"{key:>24}: 正解率 {value:.3f}")
+
 # %% [markdown]
 # ## 自分で試す
 #
@@ -72,7 +77,8 @@ for key in mine.values["order"]:
 # MNIST の比較も、層の数やイテレーション数を変えて試せます（数秒から数十秒かかります）。ここでは隠れ層を 8 層にして、500 イテレーションだけ学習させます。
 
 # %%
-config = replace(init_grid.DEFAULT, depths=(("deep8", (40, 20) + (20,) * 6),), batchnorm=(False,), iterations=500)
+config = replace(init_grid.DEFAULT, depths=(("deep8", (40, 20) + (20,) * 6),), batchnorm=(False,), iterations=500,
+                 report_lr=None)
 mine = load("init_grid", config)
 for key in mine.values["order"]:
     print(f"{key:>22}: 正解率 {mine.values['final_test_acc'][key]:.3f}")
