@@ -76,8 +76,10 @@ class BatchNormalization:
     course; PyTorch uses the unbiased one ($\sigma_B^2 \cdot n/(n-1)$, $n$ values per
     feature) and writes the momentum the other way round (its ``momentum`` is $1 - m$). The
     running variance starts at ones (PyTorch's choice; the book starts it at zeros, which makes
-    early inference divide by $\sqrt{\varepsilon}$). $\varepsilon = 10^{-6}$ is the book's
-    ``10e-7``; PyTorch's default is $10^{-5}$.
+    early inference divide by $\sqrt{\varepsilon}$; the two differ by $m^k$ after $k$ training
+    steps). $\varepsilon = 10^{-6}$ is the book's ``10e-7``; PyTorch's default is $10^{-5}$. To get
+    the book's numbers, pass ``running_var=np.zeros(D)``, and for images reshape to (N, C·H·W) with
+    ``gamma`` of size C·H·W.
 
     Parameters
     ----------
@@ -100,6 +102,11 @@ class BatchNormalization:
     ValueError
         If the input is not 2-D or 4-D, its features do not match ``gamma``, or a training batch
         has a single value per feature (its variance is 0: nothing to normalise).
+
+    See Also
+    --------
+    InstanceNorm, LayerNorm : the same standardisation over other axes (page: Batch normalisation,
+        with the differences from the book's code).
 
     Examples
     --------
@@ -243,10 +250,12 @@ class InstanceNorm:
     y_{nchw} = \gamma_c \hat x_{nchw} + \beta_c
     $$
 
-    It is batch normalisation of images with a batch of one image (and no running statistics),
-    or layer normalisation restricted to one channel; training and inference are the same. The
-    backward pass has batch normalisation's form with means over $(H, W)$. As in PyTorch's
-    ``InstanceNorm2d(affine=True)``, $\gamma$ and $\beta$ have one value per channel.
+    This is the standard definition (Ulyanov et al., 2016; PyTorch's ``InstanceNorm2d(affine=True)``):
+    $\gamma$ and $\beta$ have one value per channel. It is batch normalisation of images with a batch
+    of one image (and no running statistics), or layer normalisation restricted to one channel;
+    training and inference are the same. `LayerNorm` with ``gamma`` of shape (H, W) standardises the
+    same groups but scales and shifts each pixel instead of each channel (the two agree while
+    $\gamma = 1$, $\beta = 0$). The backward pass has batch normalisation's form with means over $(H, W)$.
 
     Parameters
     ----------
@@ -267,7 +276,7 @@ class InstanceNorm:
 
     See Also
     --------
-    BatchNormalization, LayerNorm : the same standardisation over other axes.
+    BatchNormalization, LayerNorm : the same standardisation over other axes (page: Batch normalisation).
 
     Examples
     --------

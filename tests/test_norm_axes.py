@@ -34,6 +34,22 @@ def test_instance_norm_is_batch_norm_of_one_sample(result):
     assert r.values["instance_vs_per_sample_batch"] < 1e-9
 
 
+def test_instance_norm_has_one_gamma_per_channel_and_layernorm_over_h_w_agrees(result):
+    """The page's one definition: gamma of shape (C,); LayerNorm over (H, W) standardises the same groups."""
+    r, config = result
+    N, C, H, W = config.shape
+    assert r.values["gamma_size"] == {"batch": C, "layer": C * H * W, "instance": C, "instance_per_pixel": H * W,
+                                      "book_batch": C * H * W}
+    assert r.values["instance_vs_layernorm_hw"] < 1e-12
+
+
+def test_the_books_per_pixel_batch_norm_differs_from_per_channel(result):
+    r, config = result
+    N, C, H, W = config.shape
+    assert (r.values["book_batch_groups"], r.values["book_batch_group_size"]) == (C * H * W, N)
+    assert r.values["book_vs_channel_batch"] > 0.1
+
+
 def test_unknown_method_is_refused():
     with pytest.raises(ValueError, match="method must be one of"):
         exp.normalizer("group", (2, 2, 2, 2))

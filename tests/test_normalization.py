@@ -142,6 +142,108 @@ def test_instance_norm_is_batch_norm_of_one_image_at_a_time():
         np.testing.assert_allclose(bn.backward(dout[n:n + 1]), dx[n:n + 1], atol=1e-12)
 
 
+def test_instance_norm_is_the_pages_definition():
+    """docs/batch_norm and docs/framework_exercise define instance normalisation (Ulyanov et al.,
+    PyTorch's InstanceNorm2d): mean and variance per image and channel over H x W, then a scale
+    gamma_c and shift beta_c per channel. dl_notes' InstanceNorm is exactly that formula."""
+    rng = np.random.default_rng(3)
+    N, C, H, W = 2, 3, 4, 5
+    x = 4 * rng.standard_normal((N, C, H, W)) + rng.standard_normal((N, C, 1, 1))
+    gamma, beta, eps = rng.standard_normal(C), rng.standard_normal(C), 1e-5
+    mu = np.empty((N, C))
+    var = np.empty((N, C))
+    for n in range(N):  # the formula, written out: one group per (n, c)
+        for c in range(C):
+            mu[n, c] = x[n, c].sum() / (H * W)
+            var[n, c] = ((x[n, c] - mu[n, c]) ** 2).sum() / (H * W)
+    expected = (gamma[:, None, None] * (x - mu[:, :, None, None]) / np.sqrt(var[:, :, None, None] + eps)
+                + beta[:, None, None])
+    layer = InstanceNorm(gamma.copy(), beta.copy(), eps=eps)
+    np.testing.assert_allclose(layer.forward(x), expected, rtol=1e-12, atol=1e-12)
+    assert layer.gamma.shape == layer.beta.shape == (C,)
+    layer.backward(np.ones_like(x))
+    assert layer.dgamma.shape == layer.dbeta.shape == (C,)
+
+
+def test_instance_norm_wants_one_gamma_per_channel():
+    with pytest.raises(ValueError, match="gamma"):
+        InstanceNorm(np.ones((4, 4)), np.zeros((4, 4)))
+
+
+def test_layernorm_over_h_w_is_instance_norm_with_a_per_pixel_scale():
+    """The other reading the page mentions: LayerNorm with gamma of shape (H, W) standardises the
+    same groups; only its scale and shift are per pixel instead of per channel."""
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((2, 3, 4, 4))
+    per_channel = InstanceNorm(np.ones(3), np.zeros(3)).forward(x)
+    per_pixel = LayerNorm(np.ones((4, 4)), np.zeros((4, 4))).forward(x)
+    np.testing.assert_allclose(per_pixel, per_channel, atol=1e-12)
+    gamma_c = rng.standard_normal(3)
+    per_channel = InstanceNorm(gamma_c.copy(), np.zeros(3)).forward(x)
+    assert not np.allclose(LayerNorm(np.ones((4, 4)), np.zeros((4, 4))).forward(x), per_channel)
+
+
+# --- where dl_notes differs from the book's BatchNormalization -------------------------------------
+
+def book_batchnorm(batches, x_test, momentum=0.9, eps=1e-6):
+    """The book's common/layers.py BatchNormalization, formula by formula (gamma 1, beta 0):
+    4-D input flattened to (N, C*H*W), running statistics starting at zeros."""
+    shape = x_test.shape
+    running_mean = running_var = None
+    for x in batches:
+        x = x.reshape(len(x), -1)
+        if running_mean is None:
+            running_mean, running_var = np.zeros(x.shape[1]), np.zeros(x.shape[1])
+        mu, var = x.mean(axis=0), np.mean((x - x.mean(axis=0)) ** 2, axis=0)
+        running_mean = momentum * running_mean + (1 - momentum) * mu
+        running_var = momentum * running_var + (1 - momentum) * var
+    x = x_test.reshape(len(x_test), -1)
+    return ((x - running_mean) / np.sqrt(running_var + eps)).reshape(shape)
+
+
+def test_batchnorm_with_zero_running_variance_reproduces_the_book():
+    """The page's example: pass running_var=zeros to get the book's (and course's) numbers."""
+    batches = [np.array([[1.0], [3.0]]), np.array([[5.0], [7.0]])]
+    x = np.array([[4.0]])
+    book = BatchNormalization(np.ones(1), np.zeros(1), running_var=np.zeros(1))
+    ours = BatchNormalization(np.ones(1), np.zeros(1))
+    for batch in batches:
+        book.forward(batch)
+        ours.forward(batch)
+    np.testing.assert_allclose(book.forward(x, train_flg=False), book_batchnorm(batches, x), rtol=1e-12)
+    np.testing.assert_allclose(book.running_var, [0.19])
+    np.testing.assert_allclose(ours.running_var, [1.0])
+    assert not np.allclose(ours.forward(x, train_flg=False), book_batchnorm(batches, x))
+
+
+def test_the_starting_running_variance_fades_as_momentum_to_the_k():
+    """After k training steps the two starting values (0 and 1) leave a difference of m**k."""
+    rng = np.random.default_rng(5)
+    zeros = BatchNormalization(np.ones(2), np.zeros(2), running_var=np.zeros(2))
+    ones = BatchNormalization(np.ones(2), np.zeros(2))
+    for k in range(1, 31):
+        x = rng.standard_normal((4, 2))
+        zeros.forward(x)
+        ones.forward(x)
+        np.testing.assert_allclose(ones.running_var - zeros.running_var, 0.9 ** k, rtol=1e-10)
+
+
+def test_book_per_pixel_batchnorm_of_images_is_2d_batchnorm_after_reshaping():
+    """The book normalises images per pixel: dl_notes gives the same numbers on x.reshape(N, -1)
+    with gamma of size C*H*W, and different ones with its per-channel gamma of size C."""
+    rng = np.random.default_rng(6)
+    batches = [rng.standard_normal((5, 2, 3, 3)) + rng.standard_normal((1, 2, 3, 3)) for _ in range(3)]
+    x = rng.standard_normal((4, 2, 3, 3))
+    bn = BatchNormalization(np.ones(18), np.zeros(18), running_var=np.zeros(18))
+    for batch in batches:
+        bn.forward(batch.reshape(5, -1))
+    np.testing.assert_allclose(bn.forward(x.reshape(4, -1), train_flg=False).reshape(x.shape),
+                               book_batchnorm(batches, x), rtol=1e-10)
+    per_channel = BatchNormalization(np.ones(2), np.zeros(2)).forward(batches[0])
+    per_pixel = BatchNormalization(np.ones(18), np.zeros(18)).forward(batches[0].reshape(5, -1))
+    assert np.abs(per_pixel.reshape(batches[0].shape) - per_channel).max() > 0.1
+
+
 def test_instance_norm_float32_in_float32_out_and_inputs_left_alone():
     rng = np.random.default_rng(2)
     layer = make_instance_norm(rng, np.float32)

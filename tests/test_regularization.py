@@ -21,10 +21,24 @@ def test_the_course_settings():
     c = exp.DEFAULT
     assert (c.n_train, c.hidden, c.iterations, c.batch_size) == (300, (100,) * 6, 1000, 100)
     cases = {key: rest for key, *rest in c.cases}
-    assert cases["none"] == [0.01, None, 0.0, 0.0]
-    assert cases["l2_0.1"] == [0.01, "l2", 0.1, 0.0]
-    assert cases["l1_0.005"] == [0.1, "l1", 0.005, 0.0]
-    assert cases["dropout_0.15"] == [0.01, None, 0.0, 0.15]
+    assert cases["none"] == [0.01, None, 0.0, 0.0, "SGD"]
+    assert cases["l2_0.1"] == [0.01, "l2", 0.1, 0.0, "SGD"]
+    assert cases["l1_0.005"] == [0.1, "l1", 0.005, 0.0, "SGD"]
+    assert cases["dropout_0.15"] == [0.01, None, 0.0, 0.15, "SGD"]
+    # the "try" cell's optimizers, as its commented lines set them (Adam at its default rate)
+    assert cases["dropout_0.15+momentum"] == [0.01, None, 0.0, 0.15, "Momentum"]
+    assert cases["dropout_0.15+adagrad"] == [0.01, None, 0.0, 0.15, "AdaGrad"]
+    assert cases["dropout_0.15+adam"] == [0.001, None, 0.0, 0.15, "Adam"]
+
+
+def test_the_optimizer_cases_train_with_their_optimizer(tiny):
+    v = tiny.values
+    assert v["optimizer_cases"] == [k for k in exp.OPTIMIZER_CASES if k in v["order"]]
+    assert v["cases"]["dropout_0.15+adam"]["optimizer"] == "Adam"
+    assert v["n_weights"] == 784 * 10 + 10 * 10 + 10 * 10  # TINY: 784-10-10-10
+    # the same weights and batches, another optimizer: another result
+    assert not np.array_equal(tiny.arrays["dropout_0.15/test_acc"], tiny.arrays["dropout_0.15+adam/test_acc"]) or \
+        v["final_train_acc"]["dropout_0.15"] != v["final_train_acc"]["dropout_0.15+adam"]
 
 
 def test_every_layer_is_updated_including_the_output_layer():

@@ -6,13 +6,16 @@ variance over a group of values and standardises the group:
 - batch normalisation (`dl_notes.layers.BatchNormalization`): one group per channel, over (N, H, W);
 - layer normalisation (`dl_notes.layers.LayerNorm` with ``gamma`` of shape (C, H, W)): one group per
   sample, over (C, H, W);
-- instance normalisation (`LayerNorm` with ``gamma`` of shape (H, W)): one group per sample and
-  channel, over (H, W).
+- instance normalisation (`dl_notes.normalization.InstanceNorm`, ``gamma`` of shape (C,) as in
+  Ulyanov et al. and PyTorch's ``InstanceNorm2d``): one group per sample and channel, over (H, W).
 
 The experiment normalises a random batch with each, checks that every group comes out with mean
 0 and standard deviation 1, and measures how much a sample's output changes when the *other*
 samples of the batch are replaced: only batch normalisation depends on them. It also checks that
-instance normalisation is batch normalisation applied to one sample at a time.
+instance normalisation is batch normalisation applied to one sample at a time, and that
+`LayerNorm` with ``gamma`` of shape (H, W) (a per-pixel scale instead of a per-channel one)
+standardises the same groups. Finally it measures how far the book's batch normalisation of images
+(reshaped to (N, C·H·W): one mean and variance per pixel, over N) lands from the per-channel one.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dl_notes.layers import BatchNormalization, LayerNorm
+from dl_notes.normalization import BatchNormalization, InstanceNorm, LayerNorm
 
 from ._plotting import check_lang, panels
 from ._result import Result
@@ -58,7 +61,7 @@ def normalizer(method: str, shape: tuple[int, int, int, int]):
     if method == "layer":
         return LayerNorm(np.ones((C, H, W)), np.zeros((C, H, W))).forward
     if method == "instance":
-        return LayerNorm(np.ones((H, W)), np.zeros((H, W))).forward
+        return InstanceNorm(np.ones(C), np.zeros(C)).forward
     raise ValueError(f"method must be one of {METHODS}, got {method!r}")
 
 
@@ -83,6 +86,10 @@ def run(config: Config) -> Result:
         batch_dependence[method] = float(np.abs(y[0] - y_other[0]).max())
     # Instance normalisation = batch normalisation of each sample on its own (N = 1).
     per_sample = np.concatenate([normalizer("batch", (1, C, H, W))(x[n:n + 1]) for n in range(N)])
+    # LayerNorm over the trailing (H, W): the same groups, with a scale per pixel instead of per channel.
+    per_pixel_scale = LayerNorm(np.ones((H, W)), np.zeros((H, W))).forward(x)
+    # The book's BatchNormalization on images: (N, C, H, W) -> (N, C*H*W), statistics per pixel over N.
+    book = BatchNormalization(np.ones(C * H * W), np.zeros(C * H * W), eps=1e-5).forward(x.reshape(N, -1))
     values = {
         "shape": list(config.shape),
         "methods": list(METHODS),
@@ -92,6 +99,12 @@ def run(config: Config) -> Result:
         "max_std_error": max_std_error,
         "batch_dependence": batch_dependence,
         "instance_vs_per_sample_batch": float(np.abs(per_sample - normalizer("instance", config.shape)(x)).max()),
+        "instance_vs_layernorm_hw": float(np.abs(per_pixel_scale - normalizer("instance", config.shape)(x)).max()),
+        "gamma_size": {"batch": C, "layer": C * H * W, "instance": C, "instance_per_pixel": H * W,
+                       "book_batch": C * H * W},
+        "book_batch_groups": C * H * W,
+        "book_batch_group_size": N,
+        "book_vs_channel_batch": float(np.abs(book.reshape(x.shape) - normalizer("batch", config.shape)(x)).max()),
     }
     return Result(arrays={"x": x}, values=values)
 

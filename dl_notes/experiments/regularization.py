@@ -3,9 +3,10 @@ r"""The course's overfitting exercise: 300 training images, a 7-layer network, a
 Exercise 2_5 of the course trains ``MultiLayerNet(784, [100] * 6, 10)`` (ReLU, He initial
 weights) on the first 300 training images for 1,000 iterations (batch 100, about 333 epochs)
 and compares plain SGD with L2 weight decay (λ = 0.1), L1 (λ = 0.005), dropout (ratio 0.15) and
-dropout with L1. This experiment runs every case with the same initial weights and mini-batches
-through `_toolkit.train`, records training and test accuracy along the way, and keeps the
-trained weights' histogram (for L1's sparsity).
+dropout with L1; its "try" cell swaps the dropout run's SGD for Momentum, AdaGrad or Adam (the
+cell's commented lines: learning rate 0.01, Adam at its default 0.001). This experiment runs every
+case with the same initial weights and mini-batches through `_toolkit.train`, records training and
+test accuracy along the way, and keeps the trained weights' histogram (for L1's sparsity).
 
 Two corrections to the course's notebook are built in: its L1/L2 loops update only the hidden
 layers (the output layer's ``W7``, ``b7`` never change), and its L2 penalty uses the norm
@@ -33,17 +34,22 @@ from ._toolkit import curve_arrays, describe, train
 
 TITLE = {"ja": "過学習と正則化（MNIST）", "en": "Overfitting and regularisation (MNIST)"}
 
-# (key, learning rate, "l1"/"l2"/None, λ, dropout ratio): the course's cases and its "try" variants.
+# (key, learning rate, "l1"/"l2"/None, λ, dropout ratio, optimizer): the course's cases and its "try" variants.
 CASES = (
-    ("none", 0.01, None, 0.0, 0.0),
-    ("l2_0.1", 0.01, "l2", 0.1, 0.0),
-    ("l2_0.15", 0.01, "l2", 0.15, 0.0),
-    ("none_lr0.1", 0.1, None, 0.0, 0.0),
-    ("l1_0.005", 0.1, "l1", 0.005, 0.0),
-    ("dropout_0.15", 0.01, None, 0.0, 0.15),
-    ("dropout_0.2", 0.01, None, 0.0, 0.2),
-    ("dropout_0.08+l1_0.004", 0.01, "l1", 0.004, 0.08),
+    ("none", 0.01, None, 0.0, 0.0, "SGD"),
+    ("l2_0.1", 0.01, "l2", 0.1, 0.0, "SGD"),
+    ("l2_0.15", 0.01, "l2", 0.15, 0.0, "SGD"),
+    ("none_lr0.1", 0.1, None, 0.0, 0.0, "SGD"),
+    ("l1_0.005", 0.1, "l1", 0.005, 0.0, "SGD"),
+    ("dropout_0.15", 0.01, None, 0.0, 0.15, "SGD"),
+    ("dropout_0.2", 0.01, None, 0.0, 0.2, "SGD"),
+    ("dropout_0.08+l1_0.004", 0.01, "l1", 0.004, 0.08, "SGD"),
+    # "[try] optimizer と dropout_ratio": the dropout 0.15 cell with the cell's other optimizers.
+    ("dropout_0.15+momentum", 0.01, None, 0.0, 0.15, "Momentum"),
+    ("dropout_0.15+adagrad", 0.01, None, 0.0, 0.15, "AdaGrad"),
+    ("dropout_0.15+adam", 0.001, None, 0.0, 0.15, "Adam"),
 )
+OPTIMIZER_CASES = ("dropout_0.15", "dropout_0.15+momentum", "dropout_0.15+adagrad", "dropout_0.15+adam")
 PENALTIES = {"l1": L1, "l2": L2}
 BINS = np.linspace(-0.5, 0.5, 101)
 
@@ -59,7 +65,7 @@ class Config:
     n_train: int = 300
     n_val: int = 2000
     hidden: tuple[int, ...] = (100,) * 6
-    cases: tuple[tuple[str, float, str | None, float, float], ...] = CASES
+    cases: tuple[tuple[str, float, str | None, float, float, str], ...] = CASES
     iterations: int = 1000
     batch_size: int = 100
     eval_every: int = 10
@@ -70,7 +76,7 @@ class Config:
 
 DEFAULT = Config(source=datasets.mnist_source())
 TINY = Config(n_train=60, n_val=100, hidden=(10, 10), iterations=20, eval_every=10,
-              cases=(CASES[0], CASES[1], CASES[4], CASES[5]))
+              cases=(CASES[0], CASES[1], CASES[4], CASES[5], CASES[10]))
 
 
 def make_net(config: Config, penalty: str | None, lam: float, dropout: float) -> MultiLayerNet:
@@ -91,14 +97,14 @@ def run(config: Config) -> Result:
                   seed=config.seed)
     arrays, values = {}, {"order": [], "cases": {}, "final_train_acc": {}, "final_test_acc": {}, "gap": {},
                           "best_test_acc": {}, "near_zero_fraction": {}, "weight_std": {}, "weight_max": {}}
-    for key, lr, penalty, lam, dropout in config.cases:
+    for key, lr, penalty, lam, dropout, optimizer in config.cases:
         net = make_net(config, penalty, lam, dropout)
-        curves = train(net, data, lr=lr, **common)
+        curves = train(net, data, lr=lr, optimizer=optimizer, **common)
         w = weights(net)
         arrays.update(curve_arrays(key, curves, ("iterations", "train_acc", "test_acc")))
         arrays[f"{key}/hist"] = np.histogram(np.clip(w, BINS[0], BINS[-1]), BINS)[0]
         values["order"].append(key)
-        values["cases"][key] = {"lr": lr, "penalty": penalty, "lam": lam, "dropout": dropout}
+        values["cases"][key] = {"lr": lr, "penalty": penalty, "lam": lam, "dropout": dropout, "optimizer": optimizer}
         values["final_train_acc"][key] = curves["train_acc"][-1]
         values["final_test_acc"][key] = curves["test_acc"][-1]
         values["gap"][key] = curves["train_acc"][-1] - curves["test_acc"][-1]
@@ -108,9 +114,9 @@ def run(config: Config) -> Result:
         values["weight_max"][key] = float(np.abs(w).max())
 
     # Early stopping: the first case again, measured on held-out training images.
-    key, lr, penalty, lam, dropout = config.cases[0]
+    key, lr, penalty, lam, dropout, optimizer = config.cases[0]
     val = (x[-config.n_val:], t[-config.n_val:])
-    curves = train(make_net(config, penalty, lam, dropout), (data[0], val), lr=lr, **common)
+    curves = train(make_net(config, penalty, lam, dropout), (data[0], val), lr=lr, optimizer=optimizer, **common)
     val_acc = np.asarray(curves["test_acc"])
     best = int(np.argmax(val_acc))
     test_acc = arrays[f"{key}/test_acc"]
@@ -135,6 +141,8 @@ def run(config: Config) -> Result:
         "eval_every": config.eval_every,
         "epochs": config.iterations * config.batch_size / config.n_train,
         "near_zero": config.near_zero,
+        "n_weights": int(sum(a * b for a, b in zip((784, *config.hidden), (*config.hidden, 10)))),
+        "optimizer_cases": [k for k in OPTIMIZER_CASES if k in values["cases"]],
         "description": describe(config.source),
     })
     arrays["bins"] = BINS
@@ -143,26 +151,30 @@ def run(config: Config) -> Result:
 
 TEXT = texts(
     ja={"weight": "重みの値", "count": "重みの数（対数目盛）", "best": "検証正解率が最大", "none": "正則化なし",
-        "l2": "L2（λ = {lam:g}）", "l1": "L1（λ = {lam:g}）", "plus": " ＋ ", "lr": "（学習率 {lr:g}）"},
+        "l2": "L2（λ = {lam:g}）", "l1": "L1（λ = {lam:g}）", "plus": " ＋ ", "lr": "（学習率 {lr:g}）", "comma": "、"},
     en={"weight": "weight value", "count": "number of weights (log scale)", "best": "best validation accuracy",
         "none": "no regularisation", "l2": "L2 (λ = {lam:g})", "l1": "L1 (λ = {lam:g})", "plus": " + ",
-        "lr": " (learning rate {lr:g})"},
+        "lr": " (learning rate {lr:g})", "comma": ", "},
 )
 
 
 def case_label(case: dict, lang: str, with_lr: bool = False) -> str:
-    """A case's name in ``lang``, e.g. ``'L1 (λ = 0.005)'``.
+    """A case's name in ``lang``, e.g. ``'L1 (λ = 0.005)'``; the optimizer is named when it is not SGD.
 
     >>> case_label({"lr": 0.1, "penalty": "l1", "lam": 0.005, "dropout": 0.08}, "en", with_lr=True)
     'dropout 0.08 + L1 (λ = 0.005) (learning rate 0.1)'
+    >>> case_label({"lr": 0.001, "penalty": None, "lam": 0.0, "dropout": 0.15, "optimizer": "Adam"}, "en")
+    'Adam, dropout 0.15'
     """
     text = TEXT[check_lang(lang)]
-    parts = []
+    optimizer = case.get("optimizer", "SGD")
+    parts = [] if optimizer == "SGD" else [optimizer + text["comma"]]
     if case["dropout"]:
         parts.append(text["dropout"].format(r=case["dropout"]))
     if case["penalty"]:
         parts.append(text[case["penalty"]].format(lam=case["lam"]))
-    label = text["plus"].join(parts) or text["none"]
+    label = parts[0] + text["plus"].join(parts[1:]) if optimizer != "SGD" else text["plus"].join(parts)
+    label = label or text["none"]
     return label + (text["lr"].format(lr=case["lr"]) if with_lr else "")
 
 
@@ -170,7 +182,7 @@ def plot(result: Result, lang: str):
     """Training (dashed) and test (solid) accuracy against iterations, one panel per case."""
     text = TEXT[check_lang(lang)]
     v = result.values
-    order = v["order"]
+    order = [k for k in v["order"] if k not in v["optimizer_cases"][1:]]
     with panels(lang, len(order), 4, size=(3.2, 2.6), sharex=True, sharey=True) as (figure, axes):
         for ax, key in zip(axes.flat, order):
             its = result.arrays[f"{key}/iterations"]
@@ -222,4 +234,23 @@ def plot_early_stopping(result: Result, lang: str):
     return figure
 
 
-FIGURES = {"curves": plot, "histograms": plot_histograms, "early_stopping": plot_early_stopping}
+def plot_optimizers(result: Result, lang: str):
+    """The course's "try": dropout 0.15 with each optimizer, training (dashed) and test (solid) accuracy."""
+    text = TEXT[check_lang(lang)]
+    v = result.values
+    keys = v["optimizer_cases"]
+    with panels(lang, len(keys), len(keys), size=(3.0, 2.6), sharex=True, sharey=True) as (figure, axes):
+        for ax, key in zip(axes.flat, keys):
+            its = result.arrays[f"{key}/iterations"]
+            ax.plot(its, result.arrays[f"{key}/train_acc"], "--", color="C0", linewidth=1.3, label=text["train"])
+            ax.plot(its, result.arrays[f"{key}/test_acc"], color="C1", linewidth=1.3, label=text["test"])
+            case = v["cases"][key]
+            ax.set(ylim=(0, 1.02), title=f"{case['optimizer']}{text['lr'].format(lr=case['lr'])}")
+            ax.title.set_fontsize("small")
+        label_edges(axes, text["iteration"], text["acc"])
+        axes[0, 0].legend(fontsize="small", loc="lower right")
+    return figure
+
+
+FIGURES = {"curves": plot, "histograms": plot_histograms, "early_stopping": plot_early_stopping,
+           "optimizers": plot_optimizers}

@@ -51,7 +51,9 @@ show(norm_geometry.plot(g, "ja"))
 # %%
 from dataclasses import replace
 
-cases = (("none", 0.01, None, 0.0, 0.0), ("l2_0.01", 0.01, "l2", 0.01, 0.0), ("l2_0.05", 0.01, "l2", 0.05, 0.0))
+# (key, learning rate, "l1"/"l2"/None, λ, dropout ratio, optimizer)
+cases = (("none", 0.01, None, 0.0, 0.0, "SGD"), ("l2_0.01", 0.01, "l2", 0.01, 0.0, "SGD"),
+         ("l2_0.05", 0.01, "l2", 0.05, 0.0, "SGD"))
 mine = load("regularization", replace(regularization.DEFAULT, cases=cases, iterations=400))
 for key in mine.values["order"]:
     print(f"{key:>8}: 訓練 {mine.values['final_train_acc'][key]:.3f}、テスト {mine.values['final_test_acc'][key]:.3f}")
