@@ -22,7 +22,7 @@ Examples
 >>> from dl_notes.experiments import load
 >>> result = load("optimizer_trajectories", tiny=True)
 >>> sorted(result.values["final_distance"])
-['adagrad', 'adam', 'momentum', 'rmsprop', 'sgd']
+['adagrad', 'adam', 'momentum', 'nesterov', 'rmsprop', 'sgd']
 """
 
 from __future__ import annotations
