@@ -84,12 +84,14 @@ def jinja_prose(expression: str) -> str:
     '0'
     >>> jinja_prose('figure("exp", "fig", alt="A plot", caption="Run " ~ r.n ~ " times, " ~ fmt(x) ~ " %")')
     'A plot Run 0 times, 0 %'
+    >>> jinja_prose('"{:,g}".format(lr | float)')
+    '0'
     """
     out, position = [], 0
     for literal in JINJA_STRING.finditer(expression):
         out.append(_computed(expression[position:literal.start()]))
         text = literal[1] if literal[1] is not None else literal[2]
-        out.append("0" if text == "{:,}" else "" if re.fullmatch(r"[\w./-]*", text) else text)  # a key, not prose
+        out.append("0" if text in ("{:,}", "{:,g}") else "" if re.fullmatch(r"[\w./-]*", text) else text)  # a key, not prose
         position = literal.end()
     out.append(_computed(expression[position:]))
     return re.sub(r"(?<=[^ ]) (?= )", "", "".join(out)).strip()
