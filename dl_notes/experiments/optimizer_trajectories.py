@@ -182,7 +182,7 @@ FIGURES = {"trajectories": plot}
 # The Japanese names the settings after 「、」 instead of the label "SGD (lr=0.95)": no half-width
 # bracket touches Japanese text (docs/style.yml).
 NOTE = {
-    "ja": "{steps} ステップ後の最小点までの距離：**{distance}**（{name}、{settings}。$f(x, y) = x^2/20 + y^2$ 上で "
+    "ja": "{steps} ステップ後の最小点までの距離：**{distance}**（{name}、`{settings}`。$f(x, y) = x^2/20 + y^2$ 上で "
           "$(-7, 2)$ から出発。距離の初期値は {start}）。",
     "en": "Distance to the minimum after {steps} steps: **{distance}** ({label}, on "
           "$f(x, y) = x^2/20 + y^2$ from $(-7, 2)$, which starts at distance {start}).",
