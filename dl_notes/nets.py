@@ -363,7 +363,7 @@ class SimpleConvNet(Network):
     $$
 
     with $W_1$ of shape (FN, C, FS, FS), max pooling over 2×2 windows with stride 2, and the
-    pooled maps flattened to FN·(OH/2)·(OW/2) features for $W_2$.
+    pooled maps flattened to $\mathrm{FN} \cdot (\mathrm{OH}/2) \cdot (\mathrm{OW}/2)$ features for $W_2$.
 
     Parameters
     ----------

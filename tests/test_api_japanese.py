@@ -197,7 +197,7 @@ def test_translation_is_japanese_and_keeps_the_examples():
     assert [p.annotation for p in kinds["parameters"].value] == ["int", "int"]  # types stay
     assert [r.description for r in kinds["returns"].value] == ["和です。"]
     assert [r.description for r in kinds["raises"].value] == ["数でないときに送出します。"]
-    assert admonitions == {"関連項目": "mean : 和を 2 で割ったものです。\nprod", "注記": "整数では厳密です。"}
+    assert admonitions == {"関連項目": "mean：和を 2 で割ったものです。\nprod", "注記": "整数では厳密です。"}  # 「：」 of Japanese prose
     assert kinds["examples"] is next(s for s in sections if s.kind.value == "examples")
     assert [s.kind.value for s in out] == [s.kind.value for s in sections]  # same sections, same order
     assert dump(sections) == before  # the English sections are not changed

@@ -84,12 +84,14 @@ def jinja_prose(expression: str) -> str:
     '0'
     >>> jinja_prose('figure("exp", "fig", alt="A plot", caption="Run " ~ r.n ~ " times, " ~ fmt(x) ~ " %")')
     'A plot Run 0 times, 0 %'
+    >>> jinja_prose('"{:,g}".format(lr | float)')
+    '0'
     """
     out, position = [], 0
     for literal in JINJA_STRING.finditer(expression):
         out.append(_computed(expression[position:literal.start()]))
         text = literal[1] if literal[1] is not None else literal[2]
-        out.append("0" if text == "{:,}" else "" if re.fullmatch(r"[\w./-]*", text) else text)  # a key, not prose
+        out.append("0" if text in ("{:,}", "{:,g}") else "" if re.fullmatch(r"[\w./-]*", text) else text)  # a key, not prose
         position = literal.end()
     out.append(_computed(expression[position:]))
     return re.sub(r"(?<=[^ ]) (?= )", "", "".join(out)).strip()
@@ -385,6 +387,26 @@ def test_code_math_and_links_are_not_prose_but_the_rest_is(added, rule):
     found = check_markdown(PAGE + "\n" + added + "\n", "ja")
     assert [problem.split(": ")[1] for problem in found] == [rule]
     assert found[0].startswith(f"line {PAGE.count(chr(10)) + 2}:")
+
+
+@pytest.mark.parametrize(("text", "lang", "flagged"), [
+    ("It was changed by a commit of 14 September 2020.", "en", False),
+    ("The grid of (LeCun et al., 1998) and (2010).", "en", False),
+    ("ImageNet results since 2012, and in 1998 LeNet-5.", "en", False),
+    ("原論文（Glorot と Bengio、2010）の初期値です。", "ja", False),
+    ("2012 年の ILSVRC です。", "ja", False),
+    ("マスクは 1 つです（Wan et al., 2013 はサンプルごと）。", "ja", False),
+    ("The set has 2010 images.", "en", True),
+    ("(2010 images)", "en", True),
+    ("The run took September 2100 steps.", "en", True),   # not a year of 1900–2099
+    ("訓練データ、5000 枚。", "ja", True),
+    ("枚数（3000）です。", "ja", True),                     # not a year of 1900–2099
+    ("枚数、2010 枚です。", "ja", True),                    # a year only where it reads as one
+])
+def test_a_year_is_not_a_number_without_separators(text, lang, flagged):
+    """Years 1900–2099 are exempt from the thousands rule where they read as a year, and only there."""
+    found = [problem.split(": ")[1] for problem in check_markdown(text, lang)]
+    assert ("thousands" in found) == flagged, found
 
 
 def test_a_notebook_is_checked_in_its_markdown_cells_only():

@@ -179,8 +179,10 @@ def plot(result: Result, lang: str):
 FIGURES = {"trajectories": plot}
 
 
+# The Japanese names the settings after 「、」 instead of the label "SGD (lr=0.95)": no half-width
+# bracket touches Japanese text (docs/style.yml).
 NOTE = {
-    "ja": "{steps} ステップ後の最小点までの距離：**{distance}**（{label}、$f(x, y) = x^2/20 + y^2$ 上で "
+    "ja": "{steps} ステップ後の最小点までの距離：**{distance}**（{name}、`{settings}`。$f(x, y) = x^2/20 + y^2$ 上で "
           "$(-7, 2)$ から出発。距離の初期値は {start}）。",
     "en": "Distance to the minimum after {steps} steps: **{distance}** ({label}, on "
           "$f(x, y) = x^2/20 + y^2$ from $(-7, 2)$, which starts at distance {start}).",
@@ -193,7 +195,8 @@ def api_notes(result: Result, lang: str) -> dict[str, tuple[str, str]]:
     return {
         f"dl_notes.optim.{name}": (
             NOTE[lang].format(steps=v["steps"], distance=f"{v['final_distance'][key]:.3g}",
-                              label=v["labels"][key], start=f"{v['start_distance']:.3g}"),
+                              label=v["labels"][key], name=v["names"][key], settings=v["settings"][key],
+                              start=f"{v['start_distance']:.3g}"),
             "trajectories",
         )
         for key, name in ((key, v["names"][key]) for key in v["order"])

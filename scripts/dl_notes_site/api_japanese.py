@@ -169,9 +169,15 @@ def parse_see_also(text: str) -> list[tuple[str, str]]:
     return [(names, " ".join(description)) for names, description in items]
 
 
-def render_see_also(items: list[tuple[str, str]]) -> str:
-    """The inverse of `parse_see_also` (one line per item)."""
-    return "\n".join(f"{names} : {description}" if description else names for names, description in items)
+def render_see_also(items: list[tuple[str, str]], colon: str = " : ") -> str:
+    """The inverse of `parse_see_also` (one line per item); ``colon`` between names and description.
+
+    The Japanese page joins them with the full-width 「：」 of Japanese prose (docs/style.yml).
+
+    >>> render_see_also([("Momentum", "振動を抑えます。"), ("im2col, col2im", "")], colon="：")
+    'Momentum：振動を抑えます。\\nim2col, col2im'
+    """
+    return "\n".join(f"{names}{colon}{description}" if description else names for names, description in items)
 
 
 # --- the translation of one parsed docstring ------------------------------------------------------
@@ -310,7 +316,7 @@ class _Translator:
         for extra in set(table) - {names for names, description in items if description}:
             self.problem(f"see_also[{extra!r}]: the See Also section has no description for {extra!r}")
         items = [(names, self.replace(d, f"see_also[{names!r}]", table, names) if d else d) for names, d in items]
-        return _admonition(section, render_see_also(items))
+        return _admonition(section, render_see_also(items, colon="："))
 
     def finish(self) -> list[str]:
         """The problems, with the parts of the entry that nothing in the docstring used."""
