@@ -30,7 +30,7 @@ from .init import init_weight
 from .layers import Affine, BatchNormalization, Dropout, Relu, Sigmoid, SoftmaxWithLoss, Tanh
 from .regularizers import L2, ElasticNet
 
-__all__ = ["Network", "MultiLayerNet", "SimpleConvNet"]
+__all__ = ["Network", "TwoLayerNet", "MultiLayerNet", "SimpleConvNet"]
 
 ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}
 
@@ -231,6 +231,80 @@ class Network:
 
     def _weight_keys(self) -> list[str]:
         return [key for key in self.params if key.startswith("W")]
+
+
+class TwoLayerNet(Network):
+    r"""The book's and the course's first trained network: Affine → ReLU → Affine → softmax.
+
+    $$
+    h = \phi(x W_1 + b_1), \qquad
+    y = \operatorname{softmax}(h W_2 + b_2), \qquad
+    \text{loss} = -\frac{1}{N} \sum_n \log y_{n, t_n}
+    $$
+
+    with $\phi$ the ReLU (the book's chapter 5 and the course's ``2_1_network_modified``) or,
+    with ``activation='sigmoid'``, the sigmoid of the book's chapter 4. The weights start as
+    ``weight_init_std`` times standard normal numbers, the biases at zero. The layers are named as
+    in the book (``Affine1``, ``Relu1``, ``Affine2``; the loss layer is ``last_layer``, also
+    reachable as the book's ``lastLayer``).
+
+    Unlike the other networks it computes in float64 by default, as the book does: its
+    `numerical_gradient` is part of the lesson, and with $h = 10^{-4}$ float32's resolution
+    would swamp the differences.
+
+    Parameters
+    ----------
+    input_size : int
+        Features per sample (784 for MNIST).
+    hidden_size : int
+        Hidden units (the book trains 50).
+    output_size : int
+        Classes.
+    weight_init_std : float or str, default 0.01
+        A standard deviation, or ``'xavier'``/``'he'`` as in `MultiLayerNet`.
+    activation : {'relu', 'sigmoid', 'tanh'}, default 'relu'
+    dtype : float32 or float64, default float64
+    rng : numpy.random.Generator, optional
+        Or ``seed``. With neither, a fresh one.
+    seed : int, optional
+
+    See Also
+    --------
+    MultiLayerNet : any number of hidden layers, batch norm, dropout, weight decay.
+
+    Examples
+    --------
+    >>> net = TwoLayerNet(input_size=784, hidden_size=50, output_size=10, seed=0)
+    >>> {key: param.shape for key, param in net.params.items()}
+    {'W1': (784, 50), 'b1': (50,), 'W2': (50, 10), 'b2': (10,)}
+    >>> list(net.layers), type(net.lastLayer).__name__
+    (['Affine1', 'Relu1', 'Affine2'], 'SoftmaxWithLoss')
+    >>> x, t = np.random.default_rng(1).random((3, 784)), np.array([0, 1, 2])
+    >>> grads = net.gradient(x, t)
+    >>> grads["W1"].shape, grads["W1"].dtype
+    ((784, 50), dtype('float64'))
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, output_size: int, weight_init_std: float | str = 0.01,
+                 activation: str = "relu", *, dtype=np.float64, rng: np.random.Generator | None = None,
+                 seed: int | None = None) -> None:
+        self.input_size = count("input_size", input_size)
+        self.hidden_size = count("hidden_size", hidden_size)
+        self.output_size = count("output_size", output_size)
+        self.activation = one_of("activation", activation, tuple(ACTIVATIONS))
+        super().__init__(dtype=dtype)
+        rng = generator(rng, seed)
+        sizes = (self.input_size, self.hidden_size, self.output_size)
+        for i in (1, 2):
+            W = init_weight((sizes[i - 1], sizes[i]), weight_init_std, rng=rng, dtype=self.dtype)
+            self.add_layer(f"Affine{i}", Affine(W, np.zeros(sizes[i], dtype=self.dtype)), W=f"W{i}", b=f"b{i}")
+            if i == 1:
+                self.add_layer(f"{ACTIVATIONS[self.activation].__name__}1", ACTIVATIONS[self.activation]())
+
+    @property
+    def lastLayer(self) -> SoftmaxWithLoss:  # noqa: N802 -- the book's name
+        """The book's name for `last_layer`."""
+        return self.last_layer
 
 
 class MultiLayerNet(Network):

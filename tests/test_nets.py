@@ -9,7 +9,7 @@ import pytest
 
 from dl_notes.gradcheck import check_network
 from dl_notes.layers import Affine, BatchNormalization, Convolution, Dropout, InstanceNorm, LayerNorm, Pooling, Relu, Sigmoid, Tanh
-from dl_notes.nets import MultiLayerNet, Network, SimpleConvNet
+from dl_notes.nets import MultiLayerNet, Network, SimpleConvNet, TwoLayerNet
 from dl_notes.train import Trainer
 from dl_notes.regularizers import L1, ElasticNet
 
@@ -406,3 +406,43 @@ def test_network_layers_are_the_expected_types():
     net = MultiLayerNet(4, [3], 2, use_batchnorm=True, use_dropout=True, seed=0)
     assert isinstance(net.layers["BatchNorm1"], BatchNormalization)
     assert isinstance(net.layers["Dropout1"], Dropout)
+
+
+# --- TwoLayerNet: the book's chapter 4-5 network ----------------------------------------------------
+
+
+@pytest.mark.parametrize("activation", ["relu", "sigmoid"])
+def test_two_layer_gradient_matches_numerical(activation):
+    net = TwoLayerNet(5, 4, 3, weight_init_std=0.8, activation=activation, seed=1)
+    off_kinks(net)
+    errors = check_network(net, *data(5))
+    assert list(errors) == ["W1", "b1", "W2", "b2"]
+    assert max(errors.values()) < 1e-7, errors
+
+
+def test_two_layer_is_the_book_layout_in_float64():
+    net = TwoLayerNet(input_size=784, hidden_size=50, output_size=10, seed=0)
+    assert list(net.layers) == ["Affine1", "Relu1", "Affine2"]
+    assert net.lastLayer is net.last_layer
+    assert all(p.dtype == np.float64 for p in net.params.values())
+    assert not net.params["b1"].any() and not net.params["b2"].any()
+    assert abs(net.params["W1"].std() - 0.01) < 0.001  # weight_init_std=0.01, the book's default
+    assert list(TwoLayerNet(4, 3, 2, activation="sigmoid", seed=0).layers) == ["Affine1", "Sigmoid1", "Affine2"]
+
+
+def test_two_layer_book_numerical_gradient_is_the_backprop_one():
+    """The book's gradient_check.py: numerical and backprop gradients agree to ~1e-10 in float64."""
+    net = TwoLayerNet(784, 10, 10, seed=0)
+    rng = np.random.default_rng(3)
+    x, t = rng.random((3, 784)), np.eye(10)[[1, 4, 7]]
+    grad_numerical = net.numerical_gradient(x, t)
+    grad_backprop = net.gradient(x, t)
+    for key in ("W1", "b1", "W2", "b2"):
+        assert np.mean(np.abs(grad_backprop[key] - grad_numerical[key])) < 1e-8, key
+
+
+@pytest.mark.parametrize("bad, message", [(dict(hidden_size=0), "hidden_size"), (dict(activation="elu"), "activation")])
+def test_two_layer_bad_arguments(bad, message):
+    args = dict(input_size=4, hidden_size=3, output_size=2) | bad
+    with pytest.raises(ValueError, match=message):
+        TwoLayerNet(**args)
