@@ -67,6 +67,21 @@ def fmt(value: float, digits: int = 3, tex: bool = False) -> str:
     return f"{mantissa} × 10{str(int(power)).translate(SUPERSCRIPTS)}"
 
 
+def count(n: float) -> str:
+    """A count for prose (images, iterations, parameters) with thousands separators.
+
+    >>> count(60000), count(8000.0), count(7)
+    ('60,000', '8,000', '7')
+    >>> count(0.5)
+    Traceback (most recent call last):
+    ...
+    TypeError: count expects a whole number, got 0.5
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, float)) or not float(n).is_integer():
+        raise TypeError(f"count expects a whole number, got {n!r}")
+    return f"{int(n):,}"
+
+
 SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -75,6 +90,7 @@ def define_env(env):
         return env.conf["theme"]["language"]
 
     env.macro(fmt)
+    env.macro(count)
     env.variables["bench"] = json.loads(BENCH_RESULTS.read_text())
 
     @env.macro
