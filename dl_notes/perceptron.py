@@ -125,7 +125,8 @@ class Perceptron:
         0.8
         """
         xs = _inputs(self.name, x, len(self.w))
-        a = self.b + sum(wi * xi for wi, xi in zip(self.w, xs))
+        # the book's order, sum(w*x) + b, so that points on the line come out as they do there
+        a = sum(wi * xi for wi, xi in zip(self.w, xs)) + self.b
         return float(a) if a.ndim == 0 else a
 
     def __call__(self, *x) -> int | np.ndarray:
