@@ -49,3 +49,11 @@ def test_the_search_finds_every_gate_but_xor(tiny):
 @pytest.mark.parametrize("figure", sorted(exp.FIGURES))
 def test_figures_draw(tiny, figure, lang):
     assert exp.FIGURES[figure](tiny, lang).axes
+
+
+def test_plot_unit_draws_any_unit():
+    """The notebook's helper, also for a vertical boundary (w2 = 0)."""
+    from dl_notes.perceptron import Perceptron
+
+    for unit in (Perceptron((1.0, -1.0), -0.5), Perceptron((1.0, 0.0), -0.5)):
+        assert exp.plot_unit(unit, "en", title="mine").axes

@@ -35,7 +35,8 @@ class Config:
     resolution: int = 201
     bias_weights: tuple[float, float] = (0.5, 0.5)
     biases: tuple[float, ...] = (-0.1, -0.7, -20.0)
-    search_values: int = 41          # each of w1, w2, b on linspace(-1, 1, search_values)
+    search_range: tuple[float, float] = (-1.0, 1.0)
+    search_values: int = 41          # each of w1, w2, b on linspace(*search_range, search_values)
     seed: int = 0                    # nothing is random; kept for the experiment contract
 
 
@@ -67,12 +68,12 @@ def run(config: Config) -> Result:
         bias.append({"b": b, "table": table, "fires": sum(table), "threshold": -b,
                      "largest_sum": sum(config.bias_weights)})
     values["bias"] = {"w": list(config.bias_weights), "cases": bias}
-    grid = np.linspace(-1, 1, config.search_values)
+    grid = np.linspace(*config.search_range, config.search_values)
     counts = {name: len(search_parameters(truth_table(unit), grid)) for name, unit in GATES.items()}
     counts["XOR"] = len(search_parameters(truth_table(XOR), grid))
     tables = [list(t) for t in itertools.product([0, 1], repeat=4)]
     computable = [t for t in tables if len(search_parameters(t, grid))]
-    values["search"] = {"values": config.search_values, "triples": config.search_values ** 3, "counts": counts,
+    values["search"] = {"range": list(config.search_range), "values": config.search_values, "triples": config.search_values ** 3, "counts": counts,
                         "tables": len(tables), "computable": len(computable),
                         "not_computable": ["".join(map(str, t)) for t in tables if t not in computable]}
     return Result(arrays=arrays, values=values)
@@ -123,17 +124,32 @@ def _legend_below(figure, ax, ncols):
     figure.legend(unique.values(), unique.keys(), loc="outside lower center", ncols=ncols, fontsize=8, frameon=False)
 
 
+def _gate_panel(ax, name, g, axis, region, extent, text):
+    """One unit: the region where it outputs 1, its boundary line and the four inputs."""
+    _shade(ax, axis, region, REGION)
+    if g["w"][1] != 0:
+        _line(ax, g["w"], g["b"], extent, color="black", lw=1.5, label=text["line"])
+    _points(ax, g["table"], text)
+    _square(ax, extent)
+    ax.set_title(f"{name}\n$(w_1, w_2, b) = ({g['w'][0]:g}, {g['w'][1]:g}, {g['b']:g})$", fontsize=9)
+
+
 def plot_gates(result: Result, lang: str):
     """AND, NAND, OR: the region where the unit outputs 1, its boundary line and the four inputs."""
     text, v, a = TEXT[check_lang(lang)], result.values, result.arrays
     with panels(lang, len(v["order"]), size=(2.6, 2.9)) as (figure, axes):
         for ax, name in zip(axes[0], v["order"]):
-            g = v["gates"][name]
-            _shade(ax, a["axis"], a[name], REGION)
-            _line(ax, g["w"], g["b"], v["extent"], color="black", lw=1.5, label=text["line"])
-            _points(ax, g["table"], text)
-            _square(ax, v["extent"])
-            ax.set_title(f"{name}\n$(w_1, w_2, b) = ({g['w'][0]:g}, {g['w'][1]:g}, {g['b']:g})$", fontsize=9)
+            _gate_panel(ax, name, v["gates"][name], a["axis"], a[name], v["extent"], text)
+        _legend_below(figure, axes[0, 0], 3)
+    return figure
+
+
+def plot_unit(unit: Perceptron, lang: str, title: str = "", extent=DEFAULT.extent, resolution=DEFAULT.resolution):
+    """Any two-input `Perceptron` drawn like the gates: for the notebook's experiments with weights."""
+    text = TEXT[check_lang(lang)]
+    axis = np.linspace(*extent, resolution)
+    with panels(lang, 1, size=(3.0, 3.3)) as (figure, axes):
+        _gate_panel(axes[0, 0], title, boundary(unit), axis, unit(*np.meshgrid(axis, axis)), list(extent), text)
         _legend_below(figure, axes[0, 0], 3)
     return figure
 
