@@ -180,21 +180,11 @@ def NAND(x1, x2):
     y = \begin{cases} 0 & (0.7 - 0.5 x_1 - 0.5 x_2 \le 0) \\ 1 & (0.7 - 0.5 x_1 - 0.5 x_2 > 0) \end{cases}
     $$
 
-    Every parameter of `AND` with its sign flipped.
-
-    Parameters
-    ----------
-    x1, x2 : number or array_like of numbers
-        The inputs.
-
-    Returns
-    -------
-    int or numpy.ndarray of int
-        0 or 1, elementwise for arrays.
+    Every parameter of `AND` with its sign flipped. Inputs and output as for `AND`.
 
     See Also
     --------
-    Perceptron : the unit; GATES holds its weights (page: The perceptron).
+    AND : the same unit with the signs flipped (page: The perceptron).
 
     Examples
     --------
@@ -211,21 +201,12 @@ def OR(x1, x2):
     y = \begin{cases} 0 & (-0.2 + 0.5 x_1 + 0.5 x_2 \le 0) \\ 1 & (-0.2 + 0.5 x_1 + 0.5 x_2 > 0) \end{cases}
     $$
 
-    The weights of `AND` with a bias closer to 0: the unit fires more easily.
-
-    Parameters
-    ----------
-    x1, x2 : number or array_like of numbers
-        The inputs.
-
-    Returns
-    -------
-    int or numpy.ndarray of int
-        0 or 1, elementwise for arrays.
+    The weights of `AND` with a bias closer to 0: the unit fires more easily. Inputs and output as
+    for `AND`.
 
     See Also
     --------
-    Perceptron : the unit; GATES holds its weights (page: The perceptron).
+    AND : the same weights with a lower bias (page: The perceptron).
 
     Examples
     --------

@@ -73,7 +73,7 @@ def run(config: Config) -> Result:
     counts["XOR"] = len(search_parameters(truth_table(XOR), grid))
     tables = [list(t) for t in itertools.product([0, 1], repeat=4)]
     computable = [t for t in tables if len(search_parameters(t, grid))]
-    values["search"] = {"range": list(config.search_range), "values": config.search_values, "triples": config.search_values ** 3, "counts": counts,
+    values["search"] = {"range": list(config.search_range), "per_parameter": config.search_values, "triples": config.search_values ** 3, "counts": counts,
                         "tables": len(tables), "computable": len(computable),
                         "not_computable": ["".join(map(str, t)) for t in tables if t not in computable]}
     return Result(arrays=arrays, values=values)
