@@ -206,7 +206,7 @@ def OR(x1, x2):
 
     See Also
     --------
-    AND : the same weights with a lower bias (page: The perceptron).
+    AND : the same weights with a bias further from 0 (page: The perceptron).
 
     Examples
     --------
