@@ -8,7 +8,7 @@ the same numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from numbers import Real
 
 import numpy as np
@@ -46,7 +46,6 @@ def _inputs(where: str, inputs: tuple, n: int) -> list[np.ndarray]:
         raise ValueError(f"{where}: the inputs must have broadcastable shapes, got {shapes}") from None
 
 
-@dataclass(frozen=True)
 class Perceptron:
     r"""A perceptron: weights $w_1, \dots, w_n$, a bias $b$, and a step at zero.
 
@@ -89,15 +88,15 @@ class Perceptron:
     array([0, 0, 0, 1])
     """
 
-    w: tuple[float, ...]
-    b: float
-    name: str = field(default="Perceptron", compare=False)
+    def __init__(self, w: Sequence[float], b: float, name: str = "Perceptron") -> None:
+        if isinstance(w, (str, bytes)) or not hasattr(w, "__len__") or len(w) == 0:
+            raise ValueError(f"Perceptron: w must be a non-empty sequence of weights, got {w!r}")
+        self.w: tuple[float, ...] = tuple(_real(f"w[{i}]", v) for i, v in enumerate(w))
+        self.b: float = _real("b", b)
+        self.name = name
 
-    def __post_init__(self) -> None:
-        if isinstance(self.w, (str, bytes)) or not hasattr(self.w, "__len__") or len(self.w) == 0:
-            raise ValueError(f"Perceptron: w must be a non-empty sequence of weights, got {self.w!r}")
-        object.__setattr__(self, "w", tuple(_real(f"w[{i}]", v) for i, v in enumerate(self.w)))
-        object.__setattr__(self, "b", _real("b", self.b))
+    def __repr__(self) -> str:
+        return f"Perceptron(w={self.w}, b={self.b})"
 
     def weighted_sum(self, *x) -> float | np.ndarray:
         r"""The weighted sum with the bias, $a = b + w_1 x_1 + \dots + w_n x_n$.
