@@ -84,12 +84,16 @@ def test_gradient_check_and_train_neuralnet_as_the_book_calls_them():
     for key in grad_numerical.keys():
         assert np.average(np.abs(grad_backprop[key] - grad_numerical[key])) < 1e-8
     network = dl_notes.TwoLayerNet(input_size=784, hidden_size=50, output_size=10)
-    losses = []
-    for _ in range(30):
-        batch_mask = np.random.choice(x_train.shape[0], 100)
-        grad = network.gradient(x_train[batch_mask], t_train[batch_mask])
+    train_size, batch_size, iter_per_epoch = x_train.shape[0], 100, 20
+    train_loss_list, test_acc_list = [], []
+    for i in range(41):
+        batch_mask = np.random.choice(train_size, batch_size)
+        x_batch, t_batch = x_train[batch_mask], t_train[batch_mask]
+        grad = network.gradient(x_batch, t_batch)
         for key in ("W1", "b1", "W2", "b2"):
             network.params[key] -= 0.1 * grad[key]
-        losses.append(network.loss(x_train[batch_mask], t_train[batch_mask]))
-    assert losses[-1] < losses[0]
-    assert 0 <= network.accuracy(x_test, t_test) <= 1
+        train_loss_list.append(network.loss(x_batch, t_batch))
+        if i % iter_per_epoch == 0:
+            test_acc_list.append(network.accuracy(x_test, t_test))
+    assert np.mean(train_loss_list[-5:]) < np.mean(train_loss_list[:5])
+    assert len(test_acc_list) == 3 and test_acc_list[-1] > test_acc_list[0]

@@ -17,7 +17,9 @@ The times are measurements of the machine that built the site.
 
 from __future__ import annotations
 
+import statistics
 import time
+import timeit
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,15 +110,6 @@ def course_step() -> dict[str, object]:
             "updated": {k: net.params[k].tolist() for k in PARAMS}, "lr": COURSE["lr"]}
 
 
-def _median_seconds(function, repeats: int) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        out = function()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times)), out
-
-
 def gradient_check(config: Config) -> dict[str, object]:
     """Backprop against numerical gradients for every parameter of TwoLayerNet, and both timed."""
     (x, t), _ = mnist(config.source, n_train=config.images)
@@ -124,8 +117,11 @@ def gradient_check(config: Config) -> dict[str, object]:
     net = TwoLayerNet(x.shape[1], config.hidden, 10, config.weight_init_std, seed=config.seed)
     # The numerical gradient takes seconds: timed once. Backprop takes well under a millisecond:
     # the median of several runs.
-    numerical_seconds, numerical = _median_seconds(lambda: net.numerical_gradient(x, t), 1)
-    backprop_seconds, backprop = _median_seconds(lambda: net.gradient(x, t), config.repeats)
+    start = time.perf_counter()
+    numerical = net.numerical_gradient(x, t)
+    numerical_seconds = time.perf_counter() - start
+    backprop = net.gradient(x, t)
+    backprop_seconds = statistics.median(timeit.repeat(lambda: net.gradient(x, t), number=1, repeat=config.repeats))
     table = {}
     for key in PARAMS:
         diff = np.abs(backprop[key] - numerical[key])
