@@ -115,6 +115,7 @@ def run(config: Config) -> Result:
     order = np.argsort(-final, kind="stable")
     top = order[:min(config.top, config.trials)]
     best = int(order[0])
+    late = max(config.epochs // 5, 1)
     # The one look at the test data: the chosen setting, after the search is over.
     test_acc = float(best_net.accuracy(x_test, t_test))
     values = {
@@ -126,10 +127,14 @@ def run(config: Config) -> Result:
         "lr_range": list(config.lr_range), "wd_range": list(config.wd_range),
         "order": order.tolist(),
         "best": {"trial": best, "lr": float(lrs[best]), "wd": float(wds[best]), "val_acc": float(final[best]),
-                 "train_acc": float(train_acc[best, -1]), "test_acc": test_acc},
+                 "train_acc": float(train_acc[best, -1]), "test_acc": test_acc,
+                 # what the training accuracy gained over the last fifth of the epochs: still learning?
+                 "late_epochs": late, "late_gain": float(train_acc[best, -1] - train_acc[best, -1 - late])},
         "region": {"lr_min": float(lrs[top].min()), "lr_max": float(lrs[top].max()),
                    "wd_min": float(wds[top].min()), "wd_max": float(wds[top].max()),
-                   "val_acc_min": float(final[top].min())},
+                   "val_acc_min": float(final[top].min()),
+                   "lr_decades": float(np.log10(lrs[top].max() / lrs[top].min())),
+                   "wd_decades": float(np.log10(wds[top].max() / wds[top].min()))},
         "median_val_acc": float(np.median(final)),
         "learned_share": float(np.mean(final >= 0.5)),
         "corr_lr": _correlation(np.log10(lrs), final),
