@@ -27,7 +27,7 @@ r = load("hyperparameter_search")
 # %%
 (x, t), (x_test, t_test) = load_mnist(source="subset")
 (x_train, t_train), (x_val, t_val) = split_validation(x[:500], t[:500], validation_rate=0.2, seed=0)
-print("training", len(x_train), "validation", len(x_val), "test", len(x_test))
+print(f"training {len(x_train)}, validation {len(x_val)}, test {len(x_test)}")
 print("images per class in the validation data:", np.bincount(t_val, minlength=10))
 
 # %% [markdown]

@@ -27,7 +27,7 @@ r = load("hyperparameter_search")
 # %%
 (x, t), (x_test, t_test) = load_mnist(source="subset")
 (x_train, t_train), (x_val, t_val) = split_validation(x[:500], t[:500], validation_rate=0.2, seed=0)
-print("訓練データ", len(x_train), "枚、検証データ", len(x_val), "枚、テストデータ", len(x_test), "枚")
+print(f"訓練データ {len(x_train)} 枚、検証データ {len(x_val)} 枚、テストデータ {len(x_test)} 枚")
 print("検証データのクラスごとの枚数：", np.bincount(t_val, minlength=10))
 
 # %% [markdown]
