@@ -184,10 +184,10 @@ def plot(result: Result, lang: str):
                      label=text["top"].format(n=len(top)))
         left.set(xscale="log", yscale="log", xlabel=text["lr"], ylabel=text["wd"], xlim=v["lr_range"], ylim=v["wd_range"])
         left.legend(fontsize="small", loc="upper left")
-        figure.colorbar(points, ax=left, label=text["val_acc"])
         right.scatter(a["lr"], final, c=final, cmap="viridis", vmin=0, vmax=1, s=28, edgecolors="none")
         right.scatter(a["lr"][top], final[top], s=90, facecolors="none", edgecolors="#d62728", linewidths=1.2)
         right.set(xscale="log", xlabel=text["lr"], ylabel=text["val_acc"], xlim=v["lr_range"], ylim=(0, 1.02))
+        figure.colorbar(points, ax=[left, right], label=text["val_acc"])
     return figure
 
 
@@ -197,7 +197,7 @@ def plot_best(result: Result, lang: str):
     a, v = result.arrays, result.values
     top = v["order"][:v["top"]]
     epochs = np.arange(a["val_acc"].shape[1])
-    with panels(lang, len(top), 3, size=(2.9, 2.3), sharex=True, sharey=True) as (figure, axes):
+    with panels(lang, len(top), min(len(top), 4), size=(2.6, 2.3), sharex=True, sharey=True) as (figure, axes):
         for i, (ax, trial) in enumerate(zip(axes.flat, top), start=1):
             ax.plot(epochs, a["val_acc"][trial], color="C1", linewidth=1.3, label=text["val"])
             ax.plot(epochs, a["train_acc"][trial], "--", color="C0", linewidth=1.3, label=text["train"])
