@@ -111,6 +111,9 @@ def test_tiny_records_every_trial_in_range_and_orders_them(tiny):
     top = v["order"][:v["top"]]
     assert v["region"]["lr_min"] == a["lr"][top].min() and v["region"]["wd_max"] == a["wd"][top].max()
     assert (v["n_train"], v["n_val"]) == (40, 10)
+    assert np.isclose(v["region"]["wd_decades"], np.log10(v["region"]["wd_max"] / v["region"]["wd_min"]))
+    late, best = v["best"]["late_epochs"], v["best"]["trial"]
+    assert np.isclose(v["best"]["late_gain"], a["train_acc"][best, -1] - a["train_acc"][best, -1 - late])
 
 
 def test_the_test_data_is_used_once_for_the_chosen_setting(monkeypatch):
