@@ -35,11 +35,13 @@ from pathlib import Path
 
 import numpy as np
 
+from ._checks import array, fraction, generator
 from ._files import atomic_write, new_part, remove_stale_parts, sha256_bytes
 
 __all__ = [
     "load_mnist", "download_mnist", "describe_mnist", "mnist_source", "mnist_provenance", "data_dir",
     "read_idx", "to_idx", "ChecksumMismatch", "DownloadFailed", "SOURCES", "MIRRORS", "TIMEOUT", "FILES",
+    "shuffle_dataset", "split_validation",
 ]
 
 SUBSET, FULL = "subset", "full"
@@ -585,3 +587,131 @@ def _check_source(source: object, name: str) -> str:
     if source not in SOURCES:
         raise ValueError(f"{name} must be one of {SOURCES}, got {source!r}")
     return source
+
+
+def shuffle_dataset(x: object, t: object, *, rng: np.random.Generator | None = None,
+                    seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    r"""Data and labels reordered by one random permutation, so that each label stays with its sample.
+
+    The book's ``common.util.shuffle_dataset``: ``x`` may have any number of axes (rows of
+    pixels, or images of shape (C, H, W)); only the first axis, the samples, is reordered.
+    Without ``rng`` or ``seed`` the order differs from call to call, as in the book (which
+    draws from NumPy's global state; this never touches it).
+
+    Parameters
+    ----------
+    x : array_like, shape (N, ...)
+        The samples.
+    t : array_like, shape (N,) or (N, K)
+        Their labels (indices or one-hot rows).
+    rng : numpy.random.Generator, optional
+        Where the permutation is drawn from; or ``seed``.
+    seed : int, optional
+
+    Returns
+    -------
+    x, t : ndarray
+        New arrays, ``x[p]`` and ``t[p]`` for one permutation ``p`` of ``range(N)``.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` has no sample axis or ``x`` and ``t`` hold different numbers of samples, or
+        for both ``rng`` and ``seed``.
+    TypeError
+        If ``x`` or ``t`` is not numeric, or ``rng`` is not a generator.
+
+    See Also
+    --------
+    split_validation : shuffle, then set part of the data aside for validation.
+
+    Examples
+    --------
+    >>> x = np.arange(10).reshape(5, 2)
+    >>> xs, ts = shuffle_dataset(x, np.arange(5), seed=0)
+    >>> bool((xs[:, 0] == 2 * ts).all()), sorted(ts.tolist())
+    (True, [0, 1, 2, 3, 4])
+    """
+    x, t = _samples(x, t, "shuffle_dataset")
+    permutation = generator(rng, seed).permutation(len(x))
+    return x[permutation], t[permutation]
+
+
+def split_validation(x: object, t: object, validation_rate: float = 0.2, *, rng: np.random.Generator | None = None,
+                     seed: int | None = None) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    r"""Shuffle the training data and set the first part aside as validation data.
+
+    As the book's section 6.5 does it: with $N$ samples, $N_\text{val} = \lfloor N \cdot r \rfloor$
+    for the rate $r$,
+
+    $$
+    (x, t) \xrightarrow{\text{shuffle}} (x', t'), \qquad
+    \text{validation} = (x'_{0:N_\text{val}},\ t'_{0:N_\text{val}}), \qquad
+    \text{training} = (x'_{N_\text{val}:N},\ t'_{N_\text{val}:N})
+    $$
+
+    The validation data chooses the hyperparameters; the test data is left for one last
+    measurement. Shuffling first matters when the data is sorted (by class, by date, ...): the
+    first rows alone would not look like the rest.
+
+    Parameters
+    ----------
+    x : array_like, shape (N, ...)
+        The training samples.
+    t : array_like, shape (N,) or (N, K)
+        Their labels.
+    validation_rate : float, default 0.2
+        The share $r$ set aside, $0 < r < 1$; both parts must keep at least one sample.
+    rng : numpy.random.Generator, optional
+        For the shuffle; or ``seed``.
+    seed : int, optional
+
+    Returns
+    -------
+    ((x_train, t_train), (x_val, t_val))
+        $N - N_\text{val}$ training and $N_\text{val}$ validation samples, disjoint.
+
+    Raises
+    ------
+    ValueError
+        If ``validation_rate`` is not in (0, 1), if it leaves either part empty, or for the
+        errors of `shuffle_dataset`.
+    TypeError
+        If ``validation_rate`` is not a number, or for the errors of `shuffle_dataset`.
+
+    See Also
+    --------
+    shuffle_dataset : the shuffle.
+
+    Examples
+    --------
+    >>> x, t = np.arange(500 * 2).reshape(500, 2), np.arange(500) % 10
+    >>> (x_train, t_train), (x_val, t_val) = split_validation(x, t, 0.2, seed=0)
+    >>> len(x_train), len(x_val)
+    (400, 100)
+    >>> len(set(x_train[:, 0]) | set(x_val[:, 0]))      # every sample in exactly one part
+    500
+    >>> split_validation(x[:3], t[:3], 0.2)
+    Traceback (most recent call last):
+    ...
+    ValueError: split_validation: validation_rate=0.2 of 3 samples sets aside int(3 * 0.2) = 0 for validation; give more samples or a larger validation_rate
+    """
+    rate = fraction("validation_rate", validation_rate)
+    if rate == 0:
+        raise ValueError("split_validation: validation_rate must be in (0, 1), got 0.0")
+    x, t = _samples(x, t, "split_validation")
+    n_val = int(len(x) * rate)
+    if not 0 < n_val < len(x):
+        raise ValueError(f"split_validation: validation_rate={rate:g} of {len(x)} samples sets aside "
+                         f"int({len(x)} * {rate:g}) = {n_val} for validation; give more samples or a larger validation_rate")
+    x, t = shuffle_dataset(x, t, rng=rng, seed=seed)
+    return (x[n_val:], t[n_val:]), (x[:n_val], t[:n_val])
+
+
+def _samples(x: object, t: object, where: str) -> tuple[np.ndarray, np.ndarray]:
+    x, t = array("x", x), array("t", t)
+    if x.ndim == 0 or t.ndim == 0:
+        raise ValueError(f"{where}: x and t must have a sample axis, got shapes {x.shape} and {t.shape}")
+    if len(x) != len(t):
+        raise ValueError(f"{where}: x and t must hold the same number of samples, got {len(x)} and {len(t)}")
+    return x, t
