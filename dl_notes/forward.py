@@ -69,7 +69,7 @@ def n_layers(network: Mapping[str, ArrayLike]) -> int:
     ValueError: network must hold W1, b1, ..., WL, bL; got keys ['W1', 'W3', 'b1', 'b3'] (missing W2, b2)
     """
     keys = sorted(network)
-    L = len(keys) // 2
+    L = max((int(k[1:]) for k in keys if k[:1] in ("W", "b") and k[1:].isdigit()), default=0)
     expected = {f"{p}{l}" for l in range(1, L + 1) for p in "Wb"}
     if L == 0 or set(keys) != expected:
         missing = sorted(expected - set(keys), key=lambda k: (int(k[1:]), k[0] != "W"))
