@@ -407,6 +407,12 @@ class CourseNetwork:
         The hidden layers' and the last layer's function, names in `ACTIVATIONS`.
     target : ndarray or None
         The notebook's target ``d`` (None where it has none).
+
+    Examples
+    --------
+    >>> net = course_networks()["e"]
+    >>> net.sizes, net.output, net.forward()
+    ((2, 3, 2), 'identity', array([1.02, 2.29]))
     """
 
     name: str
