@@ -254,6 +254,7 @@ def run(config: Config) -> Result:
         "iterations": len(book["batch_loss"]),
         "n_train": n_train, "n_test": n_test,
         "first_loss": book["batch_loss"][0], "last_loss": book["batch_loss"][-1],
+        "initial_test_acc": float(test_acc[0]), "seed": config.seed,
         "final_train_acc": float(train_acc[-1]), "final_test_acc": float(test_acc[-1]),
         "final_gap": float(gap[-1]), "max_gap": float(gap.max()),
         "final_train_loss": float(arrays["book/train_loss"][-1]), "final_test_loss": float(arrays["book/test_loss"][-1]),
