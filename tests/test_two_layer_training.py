@@ -67,6 +67,14 @@ def test_the_course_backward_is_not_the_gradient(params):
     np.testing.assert_array_equal(right["b1"][off], 0.0)
 
 
+def test_the_cosine_of_the_right_gradient_with_itself_is_one():
+    config = exp.TINY
+    _, cosines = exp.course_sgd(config, 0, "relu")
+    finite = cosines[np.isfinite(cosines)]
+    assert len(finite) > 0
+    np.testing.assert_allclose(finite, 1.0)
+
+
 def test_unknown_derivative_is_named(params):
     params, x = params
     with pytest.raises(ValueError, match="derivative must be one of .* got 'tanh'"):
@@ -84,6 +92,8 @@ def test_what_the_page_says_holds(default):
     assert g["0.1/10"] > g["0.1/100"] > g["0.1/1000"]  # at one rate, more updates per epoch win
     assert g["1/10"] < 0.5  # too large a rate for the noisiest batches
     assert v["sgd_corrected_wins"] >= 0.8 * v["sgd_seeds"] and v["sgd_ratio"] > 3
+    assert 0 < v["sgd_cosine_median"] < 0.99 and v["sgd_cosine_negative"] == 0  # leans the right way, not the gradient
+    assert v["initial_test_acc"] < 0.2
     assert v["course_final_test_acc"] > 0.85
 
 

@@ -138,24 +138,35 @@ def regression_step(params: dict[str, np.ndarray], x: np.ndarray, d: float,
     return float(0.5 * delta2 ** 2), grads
 
 
-def course_sgd(config: Config, seed: int, derivative: str) -> np.ndarray:
+def course_sgd(config: Config, seed: int, derivative: str) -> tuple[np.ndarray, np.ndarray]:
     """1_3's loop: draw the data set, pick ``sgd_steps`` samples with replacement, one SGD step
-    each; return the loss of every step (computed before its update, as the notebook records it).
+    each.
 
-    The data, the initial weights and the samples depend only on ``seed``, so the two
-    ``derivative`` choices are compared on the same run.
+    Returns the loss of every step (computed before its update, as the notebook records it) and
+    the cosine between the hidden layer's update direction (``W1`` and ``b1``) and the true
+    gradient's at that step (NaN where the true one is zero). The data, the initial weights and
+    the samples depend only on ``seed``, so the two ``derivative`` choices are compared on the
+    same run.
     """
     rng = np.random.default_rng([config.seed, seed])
     x = rng.random((config.sgd_samples, 2))
     d = target(x)
     params = init_regression(config.sgd_hidden, rng)
-    losses = []
+    losses, cosines = [], []
     for i in rng.integers(0, config.sgd_samples, config.sgd_steps):
         loss, grads = regression_step(params, x[i], d[i], derivative)
+        cosines.append(_hidden_cosine(grads, regression_step(params, x[i], d[i], "relu")[1]))
         for key in params:
             params[key] -= config.sgd_lr * grads[key]
         losses.append(loss)
-    return np.array(losses)
+    return np.array(losses), np.array(cosines)
+
+
+def _hidden_cosine(grads: dict, true: dict) -> float:
+    a = np.concatenate([grads["W1"].ravel(), grads["b1"]])
+    b = np.concatenate([true["W1"].ravel(), true["b1"]])
+    norm = np.linalg.norm(a) * np.linalg.norm(b)
+    return float(a @ b / norm) if norm > 0 else float("nan")
 
 
 def moving_average(values: np.ndarray, window: int) -> np.ndarray:
@@ -236,7 +247,9 @@ def run(config: Config) -> Result:
 
     # 3. the course's 1_3, as written and corrected, on the same seeds
     window = max(config.sgd_steps // 20, 1)
-    losses = {der: np.array([course_sgd(config, s, der) for s in range(config.sgd_seeds)]) for der in DERIVATIVES}
+    runs = {der: [course_sgd(config, s, der) for s in range(config.sgd_seeds)] for der in DERIVATIVES}
+    losses = {der: np.array([loss for loss, _ in runs[der]]) for der in DERIVATIVES}
+    cosines = np.concatenate([cos for _, cos in runs["sigmoid_of_output"]])
     tail = {der: losses[der][:, -config.sgd_steps // 10:].mean(axis=1) for der in DERIVATIVES}
     for der in DERIVATIVES:
         arrays[f"sgd/{der}/seed0"] = losses[der][0]
@@ -271,6 +284,8 @@ def run(config: Config) -> Result:
         "sgd_final_loss_median": sgd_median,
         "sgd_ratio": sgd_median["sigmoid_of_output"] / sgd_median["relu"],
         "sgd_corrected_wins": int(np.sum(tail["relu"] < tail["sigmoid_of_output"])),
+        "sgd_cosine_median": float(np.nanmedian(cosines)),
+        "sgd_cosine_negative": float(np.mean(cosines[np.isfinite(cosines)] < 0)),
         "course_hidden": config.course_hidden, "course_iterations": config.course_iterations,
         "course_every": config.course_every,
         "course_final_test_acc": float(course["test_acc"][-1]),
@@ -328,7 +343,7 @@ def plot_grid(result: Result, lang: str):
             ax.set(title=text["batch"].format(b=b), xlabel=text["epoch"], ylim=(0, 1))
             ax.title.set_fontsize("medium")
         axes[0, 0].set_ylabel(text["test_acc"])
-        axes[0, 0].legend(loc="lower right", fontsize="small")
+        axes[0, 0].legend(loc="center right", fontsize="small")
     return figure
 
 
