@@ -302,13 +302,13 @@ TEXT = texts(
         "test_acc_line": "テストデータ（全体）", "batch": "バッチサイズ {b}", "lr": "学習率 {lr}",
         "course": "講義のコード（σ'(ReLU の出力)）", "corrected": "連鎖律どおり（ReLU の微分）",
         "seed0": "1 回の実行（シード 0）", "median": "{n} 個のシードの中央値（{w} ステップの移動平均）",
-        "step": "ステップ", "mse": "二乗誤差 (y − d)²/2", "batch_acc": "そのミニバッチ",
+        "step": "ステップ", "mse": "二乗誤差 $(y - d)^2/2$", "batch_acc": "そのミニバッチ",
         "test_all": "テストデータ全体"},
     en={"epoch": "epoch", "loss": "loss", "batch_loss": "mini-batch loss", "train_acc": "training data (all)",
         "test_acc_line": "test data (all)", "batch": "batch size {b}", "lr": "learning rate {lr}",
         "course": "the course's code (σ'(ReLU output))", "corrected": "chain rule (ReLU's derivative)",
         "seed0": "one run (seed 0)", "median": "median of {n} seeds ({w}-step moving average)",
-        "step": "step", "mse": "squared error (y − d)²/2", "batch_acc": "that mini-batch",
+        "step": "step", "mse": "squared error $(y - d)^2/2$", "batch_acc": "that mini-batch",
         "test_all": "whole test set"},
 )
 
