@@ -452,7 +452,8 @@ def gradient_descent(f: Callable[[np.ndarray], float], init_x: ArrayLike, lr: fl
     x : ndarray
         The last point, shaped like ``init_x`` (float64 unless ``init_x`` is floating).
     path : ndarray, shape (step_num + 1, \*init_x.shape)
-        Only with ``history=True``: the start, then the point after each step.
+        Only with ``history=True``: the start, then the point after each step (the book's
+        ``gradient_method.py`` keeps the points before each step, so its last is ``path[-2]``).
 
     Raises
     ------
