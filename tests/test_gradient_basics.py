@@ -27,10 +27,10 @@ def test_tiny_runs_and_draws_every_figure():
 
 def test_central_beats_forward_at_the_books_h(default):
     v = default.values
-    assert v["error_at_1e-4"]["central"] < v["error_at_1e-4"]["forward"] / 1000
+    assert v["error_at_book_h"]["central"] < v["error_at_book_h"]["forward"] / 1000
     # the measured errors are the truncation errors h/2 e and h²/6 e at h = 1e-4
-    assert v["error_at_1e-4"]["forward"] == pytest.approx(1e-4 / 2 * np.e, rel=1e-3)
-    assert v["error_at_1e-4"]["central"] == pytest.approx(1e-8 / 6 * np.e, rel=1e-2)
+    assert v["error_at_book_h"]["forward"] == pytest.approx(1e-4 / 2 * np.e, rel=1e-3)
+    assert v["error_at_book_h"]["central"] == pytest.approx(1e-8 / 6 * np.e, rel=1e-2)
 
 
 def test_each_method_is_best_near_its_theoretical_h(default):
