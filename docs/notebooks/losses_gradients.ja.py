@@ -28,8 +28,8 @@ show(loss_vs_accuracy.plot(accuracy_run, "ja"))
 
 # %%
 b = basics_run.values
-for method, name in (("forward", "前方差分"), ("central", "中心差分")):
-    print(f"{name}：最良の h = {b['best_h'][method]:.1e}、そのときの誤差 {b['best_error'][method]:.1e}")
+for method in ("forward", "central"):
+    print(f"{method}：最良の h = {b['best_h'][method]:.1e}、そのときの誤差 {b['best_error'][method]:.1e}")
 show(gradient_basics.plot_diff_error(basics_run, "ja"))
 
 # %% [markdown]
