@@ -114,20 +114,18 @@ def mean_squared_error(y: ArrayLike, t: ArrayLike) -> float:
 
     Parameters
     ----------
-    y : array_like
-        Predictions, any shape.
-    t : array_like
-        Targets, the same shape.
+    y, t : array_like
+        Predictions and targets, of one shape (any).
 
     Returns
     -------
     float
-        $E \ge 0$.
+        $E \ge 0$: the halved mean of the squared differences.
 
     Raises
     ------
     ValueError
-        If the shapes differ, ``y`` is empty or an input is not finite.
+        If ``y`` and ``t`` differ in shape, ``y`` is empty, or either holds a NaN or an infinity.
 
     See Also
     --------
