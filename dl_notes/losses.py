@@ -175,7 +175,7 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike, *, delta: float | None = Non
     t : array_like
         Class indices, shape (N,) (integers in $[0, K)$), or one-hot rows, shape (N, K).
     delta : float, optional
-        If given, $\delta > 0$ added inside the log instead of the clamp (the book: 1e-7).
+        If given, $\delta > 0$ added inside the log instead of the clamp (the book: $10^{-7}$).
 
     Returns
     -------
