@@ -18,10 +18,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import array, as_floating, batch, finite, forward_cache, labels
+from ._checks import array, as_floating, batch, finite, forward_cache, labels, positive
 
 __all__ = [
-    "sum_squared_error", "sum_squared_error_grad", "cross_entropy_error", "cross_entropy_error_grad",
+    "sum_squared_error", "sum_squared_error_grad", "mean_squared_error", "cross_entropy_error", "cross_entropy_error_grad",
     "softmax_cross_entropy", "softmax_cross_entropy_grad", "SoftmaxWithLoss",
 ]
 
@@ -100,15 +100,61 @@ def sum_squared_error_grad(y: ArrayLike, t: ArrayLike) -> np.ndarray:
     return y - t
 
 
-def _log_probabilities(y: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """``log y`` at the targets, clamped so that a zero probability gives a large finite loss."""
-    tiny = np.finfo(y.dtype).tiny  # the smallest normal number: log(tiny) is about -708 in float64
+def mean_squared_error(y: ArrayLike, t: ArrayLike) -> float:
+    r"""Mean squared error, halved: the course's ``mean_squared_error``.
+
+    $$
+    E = \frac{1}{2M} \sum_{i=1}^{M} (y_i - t_i)^2
+    $$
+
+    where the sum runs over all $M$ entries (every output unit of every sample). It is
+    `sum_squared_error` divided by $M$, so its value does not grow with the batch size. The
+    course's version takes the target first, ``mean_squared_error(d, y)``; the value is the same
+    either way round, since the error is squared.
+
+    Parameters
+    ----------
+    y, t : array_like
+        Predictions and targets, of one shape (any).
+
+    Returns
+    -------
+    float
+        $E \ge 0$: the halved mean of the squared differences.
+
+    Raises
+    ------
+    ValueError
+        If ``y`` and ``t`` differ in shape, ``y`` is empty, or either holds a NaN or an infinity.
+
+    See Also
+    --------
+    sum_squared_error : the same without dividing by $M$ (the book's loss).
+
+    Examples
+    --------
+    >>> mean_squared_error(np.array([[0.5, 0.5, 0.0]]), np.array([[0.0, 1.0, 0.0]]))   # 0.25 / 3
+    0.08333333333333333
+    >>> mean_squared_error(np.array([2.0, 4.0]), np.array([1.0, 1.0]))                 # (1 + 9) / 4
+    2.5
+    """
+    y, t = _same_shape("mean_squared_error", y, t)
+    d = y - t
+    return float(0.5 * np.mean(d * d))
+
+
+def _log_probabilities(y: np.ndarray, t: np.ndarray, delta: float | None = None) -> np.ndarray:
+    """``log y`` at the targets, clamped so that a zero probability gives a large finite loss,
+    or ``log(y + delta)`` (the book's guard) when ``delta`` is given."""
     if t.ndim == 1:
-        return np.log(np.maximum(y[np.arange(y.shape[0]), t], tiny))  # (N,)
-    return np.log(np.maximum(y, tiny))  # (N, K)
+        y = y[np.arange(y.shape[0]), t]  # (N,)
+    if delta is not None:
+        return np.log(y + positive("delta", delta))
+    tiny = np.finfo(y.dtype).tiny  # the smallest normal number: log(tiny) is about -708 in float64
+    return np.log(np.maximum(y, tiny))  # (N,) or (N, K)
 
 
-def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
+def cross_entropy_error(y: ArrayLike, t: ArrayLike, *, delta: float | None = None) -> float:
     r"""Cross-entropy between predicted probabilities and targets, averaged over the batch.
 
     $$
@@ -118,8 +164,9 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
 
     (the second form for index labels $t_n$). A zero probability would make $\log 0 = -\infty$;
     $y$ is clamped below at the smallest normal number of its dtype instead, so the loss stays
-    finite (about 708 per sample in float64). The book adds $10^{-7}$ inside the log, which
-    shifts every loss slightly; the clamp changes nothing for $y \ge 10^{-300}$.
+    finite (about 708 per sample in float64). The book adds $\delta = 10^{-7}$ inside the log,
+    $-\log(y + \delta)$, which shifts every loss slightly; the clamp changes nothing for
+    $y \ge 10^{-300}$. ``delta=1e-7`` computes the book's form, to reproduce its values.
 
     Parameters
     ----------
@@ -127,6 +174,8 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
         Probabilities, shape (N, K) or (K,) for one sample.
     t : array_like
         Class indices, shape (N,) (integers in $[0, K)$), or one-hot rows, shape (N, K).
+    delta : float, optional
+        If given, $\delta > 0$ added inside the log instead of the clamp (the book: $10^{-7}$).
 
     Returns
     -------
@@ -136,7 +185,8 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
     Raises
     ------
     ValueError
-        If ``y`` is not finite, a label is outside $[0, K)$, or the shapes do not match.
+        If ``y`` is not finite, a label is outside $[0, K)$, the shapes do not match, or
+        ``delta`` is not positive.
     TypeError
         If index labels are not integers.
 
@@ -152,10 +202,13 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
     (0.4904146265058631, 0.4904146265058631)
     >>> round(cross_entropy_error(np.array([0.0, 1.0]), np.array([0])), 1)   # -log(tiny)
     708.4
+    >>> y = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])   # the book's example
+    >>> cross_entropy_error(y, 2), cross_entropy_error(y, 2, delta=1e-7)      # -log 0.6, -log(0.6 + 1e-7)
+    (0.5108256237659907, 0.510825457099338)
     """
     y = _as_batch("cross_entropy_error", "y", y)
     t = labels("t", t, *y.shape)
-    logp = _log_probabilities(y, t)
+    logp = _log_probabilities(y, t, delta)
     total = logp.sum() if t.ndim == 1 else np.sum(t * logp)
     return float(-total / y.shape[0])
 

@@ -16,15 +16,17 @@ square root; each class says where a framework (PyTorch) writes the same method 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from numbers import Real
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from ._checks import fraction, nonnegative, positive
+from ._checks import as_floating, count, fraction, nonnegative, positive
+from .gradcheck import numerical_gradient
 
-__all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "RMSprop", "Adam"]
+__all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "RMSprop", "Adam", "gradient_descent"]
 
 
 class Optimizer:
@@ -417,3 +419,76 @@ class Adam(Optimizer):
         m += (1 - self.beta1) * (grad - m)
         v += (1 - self.beta2) * (grad * grad - v)
         param -= self._lr_t * m / (np.sqrt(v) + self.eps)
+
+
+def gradient_descent(f: Callable[[np.ndarray], float], init_x: ArrayLike, lr: float = 0.01, step_num: int = 100,
+                     *, history: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    r"""Minimise ``f`` by gradient descent with numerical gradients: the book's ``gradient_descent``.
+
+    $$
+    x \leftarrow x - \eta \nabla f(x)
+    $$
+
+    repeated ``step_num`` times, with $\nabla f$ from `dl_notes.gradcheck.numerical_gradient`
+    (central differences, $h = 10^{-4}$) and $\eta$ = ``lr``. ``init_x`` is copied, not changed
+    (the book's version overwrites it).
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x)`` returns a number; ``x`` is a float array shaped like ``init_x``.
+    init_x : array_like
+        The starting point, any shape.
+    lr : float, default 0.01
+        The learning rate $\eta > 0$.
+    step_num : int, default 100
+        The number of steps, $\ge 0$.
+    history : bool, default False
+        Also return every point visited (the book's ``gradient_method.py`` records them for its
+        figure).
+
+    Returns
+    -------
+    x : ndarray
+        The last point, shaped like ``init_x`` (float64 unless ``init_x`` is floating).
+    path : ndarray, shape (step_num + 1, \*init_x.shape)
+        Only with ``history=True``: the start, then the point after each step (the book's
+        ``gradient_method.py`` keeps the points before each step, so its last is ``path[-2]``).
+
+    Raises
+    ------
+    ValueError
+        If ``lr`` is not positive, ``step_num`` is not a non-negative integer, or ``init_x`` is
+        not finite.
+    FloatingPointError
+        If a step leaves the finite numbers (the learning rate is far too large); the message
+        names the step.
+
+    See Also
+    --------
+    SGD : the same step as an optimizer, with gradients from backpropagation.
+
+    Examples
+    --------
+    >>> f = lambda x: x[0]**2 + x[1]**2
+    >>> gradient_descent(f, np.array([-3.0, 4.0]), lr=0.1, step_num=100)   # the minimum is (0, 0)
+    array([-6.11110793e-10,  8.14814391e-10])
+    >>> x, path = gradient_descent(f, [-3.0, 4.0], lr=0.1, step_num=2, history=True)
+    >>> path                           # each step multiplies x by 1 - 2 lr = 0.8
+    array([[-3.  ,  4.  ],
+           [-2.4 ,  3.2 ],
+           [-1.92,  2.56]])
+    """
+    lr = positive("lr", lr)
+    step_num = count("step_num", step_num, minimum=0)
+    x = as_floating(init_x).copy()
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"gradient_descent: init_x must be finite, got {x}")
+    path = [x.copy()] if history else None
+    for step in range(1, step_num + 1):
+        x -= lr * numerical_gradient(f, x)
+        if not np.all(np.isfinite(x)):
+            raise FloatingPointError(f"gradient_descent: x is not finite after step {step} (lr={lr:g}); lower lr")
+        if history:
+            path.append(x.copy())
+    return (x, np.array(path)) if history else x

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dl_notes.gradcheck import check_layer, check_network, numerical_gradient, relative_error
+from dl_notes.gradcheck import check_layer, check_network, numerical_diff, numerical_gradient, relative_error
 from dl_notes.layers import Affine, Dropout, Sigmoid
 from dl_notes.nets import MultiLayerNet
 
@@ -78,3 +78,61 @@ def test_bad_x_is_named(x, message):
 def test_bad_h_is_named():
     with pytest.raises(ValueError, match="h must be > 0, got 0.0"):
         numerical_gradient(lambda z: 0.0, np.zeros(1), h=0)
+
+
+def f_book(x):
+    return 0.01 * x**2 + 0.1 * x  # the book's example: f'(x) = 0.02 x + 0.1
+
+
+@pytest.mark.parametrize("x", [5.0, 10.0])
+def test_numerical_diff_of_the_books_quadratic(x):
+    # central differences are exact for a quadratic up to rounding
+    assert numerical_diff(f_book, x) == pytest.approx(0.02 * x + 0.1, abs=1e-10)
+
+
+def test_forward_difference_is_off_by_half_h_times_the_second_derivative():
+    h = 1e-4
+    error = numerical_diff(f_book, 5.0, h=h, method="forward") - 0.2
+    assert error == pytest.approx(h / 2 * 0.02, rel=1e-4)
+
+
+def test_central_error_falls_as_h_squared_forward_as_h():
+    exact = np.cos(1.0)
+    errors = {m: [abs(numerical_diff(np.sin, 1.0, h=h, method=m) - exact) for h in (1e-2, 1e-3)]
+              for m in ("central", "forward")}
+    assert errors["central"][0] / errors["central"][1] == pytest.approx(100, rel=0.01)
+    assert errors["forward"][0] / errors["forward"][1] == pytest.approx(10, rel=0.05)
+
+
+def test_a_tiny_h_gives_no_change_at_all():
+    assert 5.0 + 1e-50 == 5.0
+    assert numerical_diff(f_book, 5.0, h=1e-50) == 0.0
+    assert np.float32(1e-50) == 0.0  # in float32 the step itself underflows
+
+
+def test_numerical_diff_works_entry_by_entry_on_an_array():
+    x = np.array([5.0, 10.0])
+    np.testing.assert_allclose(numerical_diff(f_book, x), 0.02 * x + 0.1, atol=1e-10)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"h": 0}, ValueError, r"h must be > 0, got 0.0"),
+    ({"h": "1e-4"}, TypeError, r"h must be a real number"),
+    ({"method": "backward"}, ValueError, r"method must be one of 'central', 'forward', got 'backward'"),
+])
+def test_numerical_diff_bad_input(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        numerical_diff(f_book, 5.0, **kwargs)
+
+
+def test_numerical_gradient_of_a_2d_array_through_a_closure_that_ignores_its_argument():
+    W = np.array([[1.0, -2.0, 0.5], [3.0, 0.0, -1.0]])
+    before = W.copy()
+    loss = lambda _: float(np.sum(W**2) / 2)  # reads W, as net.loss(x, t) reads net.params
+    np.testing.assert_allclose(numerical_gradient(loss, W), before, rtol=1e-9, atol=1e-12)
+    np.testing.assert_array_equal(W, before)
+
+
+def test_partial_derivatives_of_the_books_function_at_3_4():
+    grad = numerical_gradient(lambda x: x[0] ** 2 + x[1] ** 2, np.array([3.0, 4.0]))
+    np.testing.assert_allclose(grad, [6.0, 8.0], rtol=1e-10)

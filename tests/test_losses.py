@@ -116,7 +116,7 @@ def test_empty_batch_is_named_not_a_nan(name):
         getattr(losses, name)(np.zeros((0, 3)), np.zeros(0, dtype=int))
 
 
-@pytest.mark.parametrize("name", ["sum_squared_error", "sum_squared_error_grad"])
+@pytest.mark.parametrize("name", ["sum_squared_error", "sum_squared_error_grad", "mean_squared_error"])
 def test_empty_squared_error_is_named(name):
     with pytest.raises(ValueError, match=rf"^{name}: y is empty \(shape \(0, 3\)\)"):
         getattr(losses, name)(np.zeros((0, 3)), np.zeros((0, 3)))
@@ -135,3 +135,45 @@ def test_labels_of_another_length_are_an_error(name, n_labels):
     x, _, _ = batch(N=4)
     with pytest.raises(ValueError, match=rf"t must be labels of shape \(4,\).*got shape \({n_labels},\)"):
         getattr(losses, name)(softmax(x), np.zeros(n_labels, dtype=int))
+
+
+# The book's example of chapter 4: the network is most confident of class 2.
+BOOK_Y = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])
+
+
+def test_mean_squared_error_is_the_sum_divided_by_the_number_of_entries():
+    rng = np.random.default_rng(4)
+    y, t = rng.standard_normal((5, 3)), rng.standard_normal((5, 3))
+    assert losses.mean_squared_error(y, t) == pytest.approx(losses.sum_squared_error(y, t) / 15, rel=1e-14)
+    assert losses.mean_squared_error(y, t) == pytest.approx(np.mean((t - y) ** 2) / 2, rel=1e-14)  # the course's
+
+
+def test_mean_squared_error_is_symmetric_so_the_course_order_gives_the_same_value():
+    y, d = np.array([0.2, 0.7]), np.array([0.0, 1.0])
+    assert losses.mean_squared_error(d, y) == losses.mean_squared_error(y, d)
+
+
+def test_mean_squared_error_refuses_other_shapes():
+    with pytest.raises(ValueError, match=r"y and t must have the same shape, got y \(2,\) and t \(3,\)"):
+        losses.mean_squared_error(np.zeros(2), np.zeros(3))
+
+
+def test_the_books_example_values():
+    t = np.eye(10)[2]
+    assert losses.sum_squared_error(BOOK_Y, t) == pytest.approx(0.0975, rel=1e-12)
+    assert losses.cross_entropy_error(BOOK_Y, t, delta=1e-7) == pytest.approx(-np.log(0.6 + 1e-7), rel=1e-14)
+    assert losses.cross_entropy_error(BOOK_Y, 2) == pytest.approx(-np.log(0.6), rel=1e-14)
+    wrong = np.eye(10)[7]  # the network's 0.1 for class 7
+    assert losses.sum_squared_error(BOOK_Y, wrong) == pytest.approx(0.5975, rel=1e-12)
+    assert losses.cross_entropy_error(BOOK_Y, wrong, delta=1e-7) == pytest.approx(-np.log(0.1 + 1e-7), rel=1e-14)
+
+
+def test_delta_keeps_a_zero_probability_finite_like_the_books_guard():
+    # class 3 has probability 0: -log(0 + 1e-7) = 7 log 10
+    assert losses.cross_entropy_error(BOOK_Y, 3, delta=1e-7) == pytest.approx(7 * np.log(10), rel=1e-12)
+
+
+@pytest.mark.parametrize("delta, error", [(0, ValueError), (-1e-7, ValueError), ("1e-7", TypeError)])
+def test_delta_must_be_a_positive_number(delta, error):
+    with pytest.raises(error, match="delta"):
+        losses.cross_entropy_error(BOOK_Y, 2, delta=delta)

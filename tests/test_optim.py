@@ -407,3 +407,62 @@ def test_h0_matters_only_for_gradients_below_its_square_root():
 def test_adagrad_h0_must_be_nonnegative():
     with pytest.raises(ValueError, match=r"initial_accumulator_value must be >= 0, got -1.0"):
         optim.AdaGrad(initial_accumulator_value=-1)
+
+
+def sphere(x):
+    return x[0] ** 2 + x[1] ** 2
+
+
+@pytest.mark.parametrize("lr", [0.1, 0.3])
+def test_gradient_descent_on_a_quadratic_in_closed_form(lr):
+    # x <- x - lr * 2x = (1 - 2 lr) x, so after n steps x = (1 - 2 lr)^n x0
+    x = optim.gradient_descent(sphere, np.array([-3.0, 4.0]), lr=lr, step_num=20)
+    np.testing.assert_allclose(x, (1 - 2 * lr) ** 20 * np.array([-3.0, 4.0]), rtol=1e-6, atol=1e-12)
+
+
+def test_gradient_descent_records_its_path_and_leaves_init_x_alone():
+    init_x = np.array([-3.0, 4.0])
+    x, path = optim.gradient_descent(sphere, init_x, lr=0.1, step_num=5, history=True)
+    assert path.shape == (6, 2)
+    np.testing.assert_array_equal(path[0], [-3.0, 4.0])
+    np.testing.assert_array_equal(path[-1], x)
+    np.testing.assert_array_equal(init_x, [-3.0, 4.0])
+
+
+def test_gradient_descent_with_a_huge_learning_rate_stalls_where_x_plus_h_equals_x():
+    # lr = 10 multiplies x by -19 each step until x is so large that x + 1e-4 == x: the
+    # numerical gradient is then 0 and x stops (the book prints the same -2.58983747e+13).
+    x, path = optim.gradient_descent(sphere, np.array([-3.0, 4.0]), lr=10.0, step_num=100, history=True)
+    assert abs(x[0]) > 1e12 and x[0] + 1e-4 == x[0]
+    np.testing.assert_array_equal(path[-1], path[-20])
+    assert x[0] == pytest.approx(-2.58983747e13, rel=1e-8)
+
+
+def test_gradient_descent_with_a_tiny_learning_rate_barely_moves():
+    x = optim.gradient_descent(sphere, np.array([-3.0, 4.0]), lr=1e-10, step_num=100)
+    np.testing.assert_allclose(x, [-3.0, 4.0], rtol=1e-7)
+    assert x[0] != -3.0
+
+
+def test_gradient_descent_of_any_shape():
+    x = optim.gradient_descent(lambda W: float(np.sum((W - 1) ** 2)), np.zeros((2, 3)), lr=0.25, step_num=1)
+    np.testing.assert_allclose(x, np.full((2, 3), 0.5), rtol=1e-8)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"lr": 0}, ValueError, r"lr must be > 0, got 0.0"),
+    ({"step_num": -1}, ValueError, r"step_num must be an integer >= 0, got -1"),
+    ({"step_num": 2.5}, TypeError, r"step_num must be an integer, got 2.5"),
+    ({"init_x": [np.nan, 0.0]}, ValueError, r"gradient_descent: init_x must be finite"),
+])
+def test_gradient_descent_bad_input(kwargs, error, message):
+    kwargs = {"init_x": np.array([-3.0, 4.0]), **kwargs}
+    with pytest.raises(error, match=message):
+        optim.gradient_descent(sphere, **kwargs)
+
+
+def test_gradient_descent_names_the_step_where_it_overflows():
+    # -exp(x) has no minimum: the first step goes to x = 1000, where exp overflows
+    with pytest.raises(FloatingPointError, match=r"x is not finite after step 2 \(lr=1000\); lower lr"):
+        with np.errstate(over="ignore", invalid="ignore"):
+            optim.gradient_descent(lambda x: float(-np.exp(x[0])), np.array([0.0]), lr=1000.0, step_num=5)
