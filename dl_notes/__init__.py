@@ -27,7 +27,7 @@ _EXPORTS = {
     "Affine": "layers", "Relu": "layers", "Sigmoid": "layers", "SoftmaxWithLoss": "layers",
     "TwoLayerNet": "nets", "MultiLayerNet": "nets",
     "SGD": "optim", "Momentum": "optim", "AdaGrad": "optim", "Adam": "optim",
-    "load_mnist": "datasets",
+    "load_mnist": "datasets", "shuffle_dataset": "datasets", "Trainer": "train",
 }
 __all__ = sorted(_EXPORTS)
 
