@@ -31,12 +31,14 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, 
 # Terms learners type, and the page that teaches each (grows with the site).
 SEARCHES = {
     "ja": [("勾配", "optimizers/"), ("勾配消失", "vanishing_gradients/"), ("確率的勾配降下法", "optimizers/"),
-           ("バッチ正規化", "batch_norm/"), ("畳み込み", "cnn/"), ("誤差逆伝播法", "glossary/"),
+           ("バッチ正規化", "batch_norm/"), ("畳み込み", "cnn/"), ("誤差逆伝播法", "backprop/"),
+           ("パーセプトロン", "perceptron/"), ("ソフトマックス関数", "forward_pass/"),
            ("学習率", "optimizers/"), ("重み減衰", "regularization/"), ("データセット", "dataset/")],
     "en": [("learning rate", "en/optimizers/"), ("stochastic gradient descent", "en/optimizers/"),
            ("vanishing gradient", "en/vanishing_gradients/"), ("batch normalization", "en/batch_norm/"),
            ("weight decay", "en/regularization/"), ("convolution", "en/cnn/"),
-           ("MNIST", "en/dataset/"), ("stratified", "en/dataset/")],
+           ("MNIST", "en/dataset/"), ("stratified", "en/dataset/"),
+           ("backpropagation", "en/backprop/"), ("perceptron", "en/perceptron/")],
 }
 
 

@@ -18,6 +18,7 @@ class Page(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.ids: set[str] = set()
+        self.heading_ids: list[str] = []
         self.urls: list[str] = []
 
     def handle_starttag(self, tag, attrs):
@@ -25,6 +26,8 @@ class Page(HTMLParser):
         for name in ("id", "name"):
             if attrs.get(name):
                 self.ids.add(attrs[name])
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6") and attrs.get("id"):
+            self.heading_ids.append(attrs["id"])
         if tag in ("a", "link") and attrs.get("href") and attrs.get("rel") not in ("canonical", "alternate"):
             self.urls.append(attrs["href"])
         if tag in ("img", "script", "source") and attrs.get("src"):
@@ -83,3 +86,24 @@ def test_the_checker_finds_a_broken_link_and_anchor(tmp_path):
     (tmp_path / "a" / "index.html").write_text('<h2 id="x">x</h2><a href="../b/">b</a><a href="#y">y</a><a href="#x">x</a>')
     broken, _ = check_links(tmp_path)
     assert broken == ["/a/index.html: ../b/ (no file b/index.html)", "/a/index.html: #y (no anchor #y)"]
+
+
+def repeated_heading_ids(site: Path) -> list[str]:
+    """Pages where two headings share an id: a table-of-contents link reaches only the first, and
+    Material's search, which keys its sections by location, fails on every query that matches one."""
+    problems = []
+    for path in sorted(site.rglob("*.html")):
+        ids = parse(path).heading_ids
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            problems.append(f"{path.relative_to(site)}: heading ids {repeated} repeat")
+    return problems
+
+
+def test_no_two_headings_share_an_id(site):
+    assert repeated_heading_ids(site) == []
+
+
+def test_the_checker_finds_repeated_heading_ids(tmp_path):
+    (tmp_path / "index.html").write_text('<h1 id="2">2 層</h1><h2 id="2">2. 学習率</h2><h2 id="x">x</h2>')
+    assert repeated_heading_ids(tmp_path) == ["index.html: heading ids ['2'] repeat"]

@@ -27,7 +27,7 @@ print(f"{v['epochs']} エポック後：訓練データの正解率 {v['final_tr
 show(two_layer_training.plot_curves(r, "ja"))
 
 # %% [markdown]
-# ## 2. バッチサイズと学習率
+# ## 2. バッチサイズと学習率 lr
 
 # %%
 for key, acc in v["grid_test_acc"].items():
