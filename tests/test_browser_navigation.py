@@ -24,10 +24,16 @@ MAX_TAPS = 3
 TRANSITION = 300  # ms: Material's drawer and panel slides take 250 ms
 
 # The centre of ``el`` if a thumb can tap it there (on screen and not covered), else null; a
-# link below the drawer's fold is first scrolled into view in its panel (a swipe, not a tap).
+# link below the drawer's fold is first scrolled into view in its panel (a swipe, not a tap); a
+# link of a closed panel, waiting beside the drawer, is not tappable.
 TAPPABLE = """el => {
     let r = el.getBoundingClientRect();
     if (!r.width || !r.height || r.right <= 0 || r.left >= innerWidth) return null;
+    // A closed panel of the drawer waits beside it, off the drawer but not always off the screen
+    // (scrolling its link into view would slide it in: no thumb can do that).
+    const drawer = el.closest('.md-sidebar--primary');
+    const edge = drawer && drawer.getBoundingClientRect();
+    if (edge && (r.left + r.width / 2 < edge.left || r.left + r.width / 2 > edge.right)) return null;
     if (r.bottom > innerHeight || r.top < 0) {
         el.scrollIntoView({block: 'center'});  // whichever drawer panel scrolls: a swipe, not a tap
         r = el.getBoundingClientRect();

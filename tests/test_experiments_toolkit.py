@@ -93,9 +93,9 @@ def japanese_texts(module) -> list[str]:
 def label_problems(text: str) -> list[str]:
     """What a Japanese figure label must not have: English words for glossary terms, "std",
     half-width brackets or colons outside formulas."""
-    # Formulas are not prose: $...$, f(x), σ'(x), √(1/n), points (0, 0), and {fields} to fill in.
+    # Formulas are not prose: $...$, f(x), σ'(x), √(1/n), points (0, 0) and (−3, 4), and {fields} to fill in.
     prose = re.sub(r"\{[^}]*\}", "", text)
-    prose = re.sub(r"\$[^$]*\$|[√A-Za-zα-ω'′]\([^)]*\)|\(-?\d[^)]*\)", "", prose)
+    prose = re.sub(r"\$[^$]*\$|[√A-Za-zα-ω'′]\([^)]*\)|\([-−]?\d[^)]*\)", "", prose)
     problems = [f"{word!r} (write {ja!r})" for word, ja in (("std", "標準偏差"), ("sigmoid", "シグモイド関数"),
                                                               ("Gaussian", "正規分布")) if word in prose]
     problems += [f"half-width {mark!r} (write {full!r})" for mark, full in (("(", "（"), (")", "）"), (":", "：")) if mark in prose]
