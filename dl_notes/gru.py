@@ -1,0 +1,172 @@
+r"""Gated recurrent unit: the `GRU` cell and `TimeGRU`, its run over a sequence.
+
+The three blocks of ``Wx`` (D, 3H), ``Wh`` (H, 3H) and ``b`` (3H,) are, in PyTorch's order,
+the **reset** gate $r$, the **update** gate $z$ and the **candidate** $\tilde h$.
+
+Two conventions differ between the course and PyTorch, and the tests convert between them:
+
+- **What z weighs.** Here, as in the course and the book's second volume, the update gate
+  weighs the candidate, $h_t = (1 - z_t) \odot h_{t-1} + z_t \odot \tilde h_t$. PyTorch's
+  ``nn.GRU`` (and Cho et al., 2014) weighs the old state with it. Since
+  $1 - \sigma(a) = \sigma(-a)$, PyTorch's update gate is ours with the $z$ block of the
+  weights and biases negated.
+- **Where r acts.** Here by default (the course's formula) the reset gate scales the old
+  state before its matrix product, $\tilde h_t = \tanh(x_t W_x^{(h)} + (r_t \odot h_{t-1})
+  W_h^{(h)} + b^{(h)})$. PyTorch (and cuDNN, and Keras with ``reset_after=True``) applies
+  it after the product, to $h_{t-1} W_h^{(h)} + b_h$ with a second bias $b_h$:
+  ``reset_after=True`` computes that form.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import parameter
+from .lstm import _sigmoid
+from .rnn import RecurrentCell, TimeRecurrent
+
+__all__ = ["GRU", "TimeGRU"]
+
+
+class GRU(RecurrentCell):
+    r"""The GRU cell: one time step with a reset gate and an update gate, and no separate memory cell.
+
+    $$
+    \begin{aligned}
+    r_t &= \sigma(x_t W_x^{(r)} + h_{t-1} W_h^{(r)} + b^{(r)}) &&\text{reset gate}\\
+    z_t &= \sigma(x_t W_x^{(z)} + h_{t-1} W_h^{(z)} + b^{(z)}) &&\text{update gate}\\
+    \tilde h_t &= \tanh\bigl(x_t W_x^{(h)} + (r_t \odot h_{t-1}) W_h^{(h)} + b^{(h)}\bigr) &&\text{candidate}\\
+    h_t &= (1 - z_t) \odot h_{t-1} + z_t \odot \tilde h_t
+    \end{aligned}
+    $$
+
+    With ``reset_after=True`` the candidate is
+    $\tanh\bigl(x_t W_x^{(h)} + b^{(h)} + r_t \odot (h_{t-1} W_h^{(h)} + b_h)\bigr)$, PyTorch's form.
+
+    Parameters
+    ----------
+    Wx : ndarray, shape (D, 3H)
+        Input weights of $r, z, \tilde h$ side by side, kept (not copied).
+    Wh : ndarray, shape (H, 3H)
+    b : ndarray, shape (3H,)
+    bh : ndarray, shape (H,), optional
+        The candidate's recurrent bias $b_h$; required with ``reset_after=True`` only (PyTorch's
+        ``b_hn``; its ``b_hr`` and ``b_hz`` simply add to ``b``).
+    reset_after : bool, default False
+
+    Attributes
+    ----------
+    dWx, dWh, db : ndarray
+        Gradients from the last ``backward`` (and ``dbh`` with ``reset_after=True``).
+
+    Examples
+    --------
+    With zero weights $z = 0.5$ and $\tilde h = 0$, so the new state is half the old one:
+
+    >>> cell = GRU(np.zeros((1, 3)), np.zeros((1, 3)), np.zeros(3))
+    >>> cell.forward(np.array([[1.0]]), np.array([[0.8]]))
+    array([[0.4]])
+    >>> dx, dh_prev = cell.backward(np.array([[1.0]]))
+    >>> dh_prev                          # 1 - z, plus the paths through z (z(1-z)(0-0.8)W = 0)
+    array([[0.5]])
+    """
+
+    n_gates = 3
+
+    def __init__(self, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray, bh: np.ndarray | None = None,
+                 reset_after: bool = False) -> None:
+        super().__init__(Wx, Wh, b)
+        self.reset_after = bool(reset_after)
+        if self.reset_after:
+            if bh is None:
+                raise ValueError(f"GRU: reset_after=True needs bh, the candidate's recurrent bias, shape ({self.hidden_size},)")
+            self.bh = parameter("bh", bh, 1, "(H,)")
+            if bh.shape != (self.hidden_size,) or bh.dtype != Wh.dtype:
+                raise ValueError(f"GRU: bh must have shape ({self.hidden_size},) and dtype {Wh.dtype}, "
+                                 f"got {bh.shape} {bh.dtype}")
+            self.parameter_names = ("Wx", "Wh", "b", "bh")
+            self.dbh = np.zeros_like(bh)
+        elif bh is not None:
+            raise ValueError("GRU: bh is used only with reset_after=True; the course's GRU has one bias b")
+
+    def forward(self, x: np.ndarray, h_prev: np.ndarray) -> np.ndarray:
+        return self._forward(x, h_prev)[0]
+
+    def backward(self, dh_next: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self._backward(dh_next)
+
+    def step(self, ax, state):
+        (h_prev,) = state
+        H = self.hidden_size
+        Wh = self.Wh
+        if self.reset_after:
+            ah = h_prev @ Wh
+            rz = _sigmoid(ax[:, :2 * H] + ah[:, :2 * H])
+            hn = ah[:, 2 * H:] + self.bh
+            n = np.tanh(ax[:, 2 * H:] + rz[:, :H] * hn)
+        else:
+            rz = _sigmoid(ax[:, :2 * H] + h_prev @ Wh[:, :2 * H])
+            hn = rz[:, :H] * h_prev  # r ⊙ h_prev, the candidate's recurrent input
+            n = np.tanh(ax[:, 2 * H:] + hn @ Wh[:, 2 * H:])
+        z = rz[:, H:]
+        h = h_prev + z * (n - h_prev)
+        return (h,), (h_prev, rz, n, hn)
+
+    def step_backward(self, dstate, cache):
+        (dh,) = dstate
+        h_prev, rz, n, hn = cache
+        H = self.hidden_size
+        Wh = self.Wh
+        r, z = rz[:, :H], rz[:, H:]
+        dax = np.empty((len(dh), 3 * H), dh.dtype)
+        dan = dax[:, 2 * H:]
+        np.multiply(dh * z, 1 - n * n, out=dan)
+        dz = dh * (n - h_prev)
+        dh_prev = dh * (1 - z)
+        if self.reset_after:
+            dhn = dan * r
+            dr = dan * hn
+            self.dbh += dhn.sum(axis=0)
+            dax[:, :H] = dr * r * (1 - r)
+            dax[:, H:2 * H] = dz * z * (1 - z)
+            dah = np.concatenate([dax[:, :2 * H], dhn], axis=1)
+            self.dWh += h_prev.T @ dah
+            dh_prev += dah @ Wh.T
+        else:
+            self.dWh[:, 2 * H:] += hn.T @ dan
+            d_rh = dan @ Wh[:, 2 * H:].T
+            dh_prev += d_rh * r
+            dax[:, :H] = d_rh * h_prev * r * (1 - r)
+            dax[:, H:2 * H] = dz * z * (1 - z)
+            self.dWh[:, :2 * H] += h_prev.T @ dax[:, :2 * H]
+            dh_prev += dax[:, :2 * H] @ Wh[:, :2 * H].T
+        return dax, (dh_prev,)
+
+
+class TimeGRU(TimeRecurrent):
+    r"""The GRU over a whole sequence: `GRU` at every step, BPTT backward.
+
+    Parameters
+    ----------
+    Wx, Wh, b : ndarray
+        As for `GRU`: (D, 3H), (H, 3H), (3H,).
+    bh : ndarray, shape (H,), optional
+        With ``reset_after=True`` only.
+    stateful : bool, default False
+        Keep the last hidden state for the next ``forward`` (truncated BPTT).
+    reset_after : bool, default False
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> layer = TimeGRU(rng.normal(size=(3, 6)), rng.normal(size=(2, 6)), np.zeros(6))
+    >>> hs = layer.forward(rng.normal(size=(4, 5, 3)))
+    >>> hs.shape, layer.backward(np.ones_like(hs)).shape, layer.dh0.shape
+    ((4, 5, 2), (4, 5, 3), (4, 2))
+    """
+
+    cell_type = GRU
+
+    def __init__(self, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray, bh: np.ndarray | None = None,
+                 stateful: bool = False, reset_after: bool = False) -> None:
+        super().__init__(Wx, Wh, b, bh, stateful=stateful, reset_after=reset_after)
