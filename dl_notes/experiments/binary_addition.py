@@ -64,6 +64,24 @@ VARIANTS = (
 )
 # Variants that share everything with the course but the seed: averaged, not listed in the table.
 TABLE = tuple(v[0] for v in VARIANTS if "/seed" not in v[0])
+# What each variant changes, as the page's table names it.
+LABELS = {
+    "course": {"ja": "講義の既定値", "en": "the course's defaults"},
+    "fixed": {"ja": "出力の微分を y(1 − y) に修正", "en": "output derivative corrected to y(1 − y)"},
+    "std0.1": {"ja": "weight_init_std = 0.1", "en": "weight_init_std = 0.1"},
+    "std0.5": {"ja": "weight_init_std = 0.5", "en": "weight_init_std = 0.5"},
+    "std3": {"ja": "weight_init_std = 3", "en": "weight_init_std = 3"},
+    "lr0.01": {"ja": "learning_rate = 0.01", "en": "learning_rate = 0.01"},
+    "lr0.5": {"ja": "learning_rate = 0.5", "en": "learning_rate = 0.5"},
+    "hidden8": {"ja": "hidden_layer_size = 8", "en": "hidden_layer_size = 8"},
+    "hidden64": {"ja": "hidden_layer_size = 64", "en": "hidden_layer_size = 64"},
+    "xavier": {"ja": "Xavier の初期値", "en": "Xavier initialisation"},
+    "he": {"ja": "He の初期値", "en": "He initialisation"},
+    "relu": {"ja": "ReLU", "en": "ReLU"},
+    "tanh": {"ja": "tanh", "en": "tanh"},
+    "xavier+tanh": {"ja": "Xavier の初期値 + tanh", "en": "Xavier + tanh"},
+    "he+relu": {"ja": "He の初期値 + ReLU", "en": "He + ReLU"},
+}
 
 
 @dataclass(frozen=True)
@@ -82,7 +100,7 @@ class Config:
 
 
 DEFAULT = Config()
-TINY = Config(variants=(COURSE, ("fixed", 16, 1.0, 0.1, "sigmoid", "fixed", 0), ("hidden8", 8, 1.0, 0.1, "tanh", "course", 0),
+TINY = Config(variants=(COURSE, ("fixed", 16, 1.0, 0.1, "sigmoid", "fixed", 0), ("tanh", 8, 1.0, 0.1, "tanh", "course", 0),
                         ("relu", 16, 1.0, 0.1, "relu", "course", 0)),
               iterations=300, plot_interval=20, shown_prints=(0, -1), ours_iterations=20)
 
@@ -292,6 +310,7 @@ def run(config: Config) -> Result:
     fixed_seeds = [key for key in keys if key.startswith("fixed")]
     values = {
         "order": [key for key in TABLE if key in keys],
+        "labels": {key: LABELS[key] for key in keys if key in LABELS},
         "variants": table,
         "iterations": config.iterations,
         "plot_interval": config.plot_interval,
