@@ -110,16 +110,16 @@ def test_every_api_nav_entry_has_its_pages(target):
 
 def test_the_checks_can_fail(tmp_path):
     """A module without pages or nav entry, and a page of a module that does not exist, are reported."""
-    assert len(api_page_problems("rnn", api_dir=tmp_path, nav=["api/optim.md"])) == 3
-    (tmp_path / "rnn.ja.md").write_text("# dl_notes.rnn\n\n::: dl_notes.optim\n", encoding="utf-8")
-    problems = api_page_problems("rnn", api_dir=tmp_path, nav=["api/rnn.md"])
+    assert len(api_page_problems("phantom", api_dir=tmp_path, nav=["api/optim.md"])) == 3
+    (tmp_path / "phantom.ja.md").write_text("# dl_notes.phantom\n\n::: dl_notes.optim\n", encoding="utf-8")
+    problems = api_page_problems("phantom", api_dir=tmp_path, nav=["api/phantom.md"])
     assert problems == [
-        "docs/api/rnn.ja.md has no '::: dl_notes.rnn' line",
-        "docs/api/rnn.en.md is missing: write it with '::: dl_notes.rnn'",
+        "docs/api/phantom.ja.md has no '::: dl_notes.phantom' line",
+        "docs/api/phantom.en.md is missing: write it with '::: dl_notes.phantom'",
     ]
-    assert documented_module_problems(tmp_path / "rnn.ja.md") == [
-        "rnn.ja.md: '::: dl_notes.optim' is not dl_notes.rnn",
-        "rnn.ja.md: dl_notes.rnn is not a public module of dl_notes",
+    assert documented_module_problems(tmp_path / "phantom.ja.md") == [
+        "phantom.ja.md: '::: dl_notes.optim' is not dl_notes.phantom",
+        "phantom.ja.md: dl_notes.phantom is not a public module of dl_notes",
     ]
 
 
