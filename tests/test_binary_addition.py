@@ -91,6 +91,8 @@ def test_what_the_page_says_holds(default):
     assert all(t[k]["diverged_at"] is None for k in v["order"] if k != "relu")
     for key in ("std0.1", "lr0.01", "tanh", "he+relu"):
         assert t[key]["sum_accuracy"] < 0.1, key
+    for key in ("std0.1", "lr0.01"):
+        assert t[key]["last10_loss"] > 0.8 * t[key]["first10_loss"], key
     assert v["ours"]["sum_accuracy"] == 1.0
     assert v["ours"]["examples"] < v["iterations"] * 10
 

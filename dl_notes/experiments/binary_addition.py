@@ -295,6 +295,7 @@ def run(config: Config) -> Result:
             "hidden": hidden, "init": init, "lr": lr, "activation": activation, "derivative": derivative,
             "diverged_at": diverged,
             "last10_loss": None if diverged is not None else float(run_["losses"][-10:].mean()),
+            "first10_loss": None if diverged is not None else float(run_["losses"][:10].mean()),
             "sum_accuracy": 0.0 if bits is None else float(np.mean(from_bits(bits) == sums)),
             "bit_accuracy": 0.0 if bits is None else float(np.mean(bits == ts)),
         }
