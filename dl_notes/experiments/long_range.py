@@ -129,6 +129,7 @@ def run(config: Config) -> Result:
     threshold = (1 + 1 / config.n_classes) / 2
     learned = {cell: [a >= threshold for a in accuracy[cell]] for cell in config.cells}
     updates = config.iterations * config.repeats
+    keep = float(1 / (1 + np.exp(-config.forget_bias)))  # σ(b_f)
     values = {
         "lengths": list(config.lengths),
         "cells": list(config.cells),
@@ -152,6 +153,11 @@ def run(config: Config) -> Result:
         "batch_size": config.batch_size,
         "lr": config.lr,
         "forget_bias": config.forget_bias,
+        # what is left of the memory after the longest sequence at the start of training: f^T for the
+        # forget gate the gated cells start with, and for a zero bias (f = σ(0) = 0.5)
+        "forget_start": keep,
+        "memory_left": keep ** config.lengths[-1],
+        "memory_left_zero_bias": 0.5 ** config.lengths[-1],
         "test_size": config.test_size,
         "longest": config.lengths[-1],
         "shortest": config.lengths[0],
