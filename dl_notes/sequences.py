@@ -7,11 +7,14 @@ same data.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-from ._checks import count, generator
+from ._checks import count, generator, nonnegative, one_of
 
-__all__ = ["to_bits", "from_bits", "binary_addition", "sine_wave", "sine_windows"]
+__all__ = ["to_bits", "from_bits", "binary_addition", "sine_wave", "sine_windows", "first_symbol_task",
+           "PhraseTags", "phrase_tags"]
 
 
 def to_bits(values: object, binary_dim: int = 8) -> np.ndarray:
@@ -140,3 +143,146 @@ def sine_windows(maxlen: int = 2, *, length: int = 500, turns: float = 5.0) -> t
         raise ValueError(f"maxlen must be smaller than length = {len(f)}, got {maxlen}")
     idx = np.arange(len(f) - maxlen)[:, None] + np.arange(maxlen)
     return f[idx][..., None], f[maxlen:, None]
+
+
+def first_symbol_task(n: int, length: int, n_classes: int = 4, noise: float = 0.5, *,
+                      rng: np.random.Generator | None = None, seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    r"""A long-range dependency: name the class of the first step after ``length - 1`` steps of noise.
+
+    Step 1 of each sequence is the one-hot vector of its class $k$; steps 2 to ``length``
+    are Gaussian noise, $x_t \sim \mathcal{N}(0, \text{noise}^2 I)$ on the same ``n_classes``
+    inputs. The class is asked for only after the last step, so a network must carry it
+    across ``length - 1`` noisy steps; guessing scores $1 / \text{n\_classes}$ (chance).
+
+    Parameters
+    ----------
+    n : int
+        Number of sequences.
+    length : int
+        Time steps T per sequence (at least 1).
+    n_classes : int, default 4
+        Classes (at least 2), also the number of inputs per step.
+    noise : float, default 0.5
+        Standard deviation of the distractor steps (0 gives zeros after step 1).
+    rng, seed : optional
+        The generator, or its seed.
+
+    Returns
+    -------
+    xs : ndarray, shape (n, length, n_classes), float32
+    ts : ndarray, shape (n,), int64
+        The class of step 1, in ``range(n_classes)``.
+
+    Raises
+    ------
+    ValueError
+        If a count is too small or ``noise`` is negative.
+
+    Examples
+    --------
+    >>> xs, ts = first_symbol_task(2, 3, n_classes=3, noise=0.0, seed=0)
+    >>> xs.shape, ts.tolist()
+    ((2, 3, 3), [2, 1])
+    >>> xs[0].tolist()                         # the class at t = 1, then (here noiseless) distractors
+    [[0.0, 0.0, 1.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    """
+    n, length = count("n", n), count("length", length)
+    n_classes = count("n_classes", n_classes, minimum=2)
+    noise = nonnegative("noise", noise)
+    rng = generator(rng, seed)
+    ts = rng.integers(n_classes, size=n)
+    xs = noise * rng.standard_normal((n, length, n_classes)) + 0.0  # + 0.0: no -0.0 when noise = 0
+    xs[:, 0] = np.eye(n_classes)[ts]
+    return xs.astype(np.float32), ts
+
+
+class PhraseTags(NamedTuple):
+    """A tagging data set: one-hot tokens, one tag per position, and how far away the deciding token is.
+
+    Examples
+    --------
+    >>> xs, ts, distance = phrase_tags(2, 6, seed=0)     # a tuple: it unpacks
+    >>> xs.shape, ts.shape, distance.shape
+    ((2, 6, 9), (2, 6), (2, 6))
+    """
+
+    xs: np.ndarray
+    """(N, T, words + particles) one-hot tokens, float32."""
+    ts: np.ndarray
+    """(N, T) tags: the index of the deciding particle, -1 where there is none."""
+    distance: np.ndarray
+    """(N, T) steps from each position to its deciding particle (0 on the particle), -1 where there is none."""
+
+
+def phrase_tags(n: int, length: int, *, words: int = 6, particles: int = 3, max_words: int = 5,
+                direction: str = "next", rng: np.random.Generator | None = None,
+                seed: int | None = None) -> PhraseTags:
+    r"""A toy tagging task: phrases of words each closed by a particle; a word's tag is a particle.
+
+    A sequence of ``length`` tokens is a run of phrases, each 1 to ``max_words`` words
+    (tokens ``0 .. words-1``) followed by one particle (tokens ``words .. words+particles-1``);
+    the last token is always a particle (the last phrase is cut short for it, down to no word
+    at all when one place is left). Like the particle after a Japanese noun (猫**が**,
+    猫**を**), the particle decides the role of the words before it. With
+    ``direction='next'`` the tag of position $t$ is the particle that closes its phrase,
+
+    $$
+    y_t = p(x_{t + d_t}), \qquad d_t = \min\{d \ge 0 : x_{t+d} \text{ is a particle}\},
+    $$
+
+    which lies up to ``max_words`` steps in the **future**; with ``direction='previous'`` it is
+    the most recent particle at or before $t$ (the past only; positions before the first
+    particle get the tag -1, which `dl_notes.time_layers.TimeSoftmaxWithLoss` and
+    `dl_notes.recurrent_nets.RecurrentNet.accuracy` skip). ``distance`` is $d_t$.
+
+    Parameters
+    ----------
+    n, length : int
+        The number of sequences and their length T.
+    words, particles : int, default 6 and 3
+        The number of word and particle tokens; the tags are the ``particles`` classes.
+    max_words : int, default 5
+        The longest phrase, in words (drawn uniformly from 1 to ``max_words``).
+    direction : {'next', 'previous'}, default 'next'
+    rng, seed : optional
+        The generator (or its seed).
+
+    Returns
+    -------
+    PhraseTags
+        ``(xs, ts, distance)``.
+
+    Examples
+    --------
+    >>> data = phrase_tags(1, 8, words=2, particles=2, max_words=3, seed=0)
+    >>> tokens = data.xs[0].argmax(axis=1)
+    >>> tokens, data.ts[0], data.distance[0]          # tokens 2 and 3 are the particles
+    (array([1, 1, 0, 2, 0, 2, 1, 3]), array([0, 0, 0, 0, 0, 0, 1, 1]), array([3, 2, 1, 0, 1, 0, 1, 0]))
+    >>> phrase_tags(1, 8, words=2, particles=2, max_words=3, direction="previous", seed=0).ts[0]
+    array([-1, -1, -1,  0,  0,  0,  0,  1])
+    """
+    n, length = count("n", n), count("length", length)
+    words, particles, max_words = count("words", words), count("particles", particles, 2), count("max_words", max_words)
+    direction = one_of("direction", direction, ("next", "previous"))
+    rng = generator(rng, seed)
+    tokens = np.empty((n, length), np.int64)
+    for row in tokens:
+        t = 0
+        while t < length:
+            k = min(int(rng.integers(1, max_words + 1)), length - t - 1)
+            row[t:t + k] = rng.integers(0, words, k)
+            row[t + k] = words + rng.integers(0, particles)
+            t += k + 1
+    is_particle = tokens >= words
+    steps = np.arange(length)
+    if direction == "next":  # the first particle at or after t: scan from the end
+        where = np.flip(np.minimum.accumulate(np.flip(np.where(is_particle, steps, length), axis=1), axis=1), axis=1)
+        found = where < length
+    else:  # the last particle at or before t
+        where = np.maximum.accumulate(np.where(is_particle, steps, -1), axis=1)
+        found = where >= 0
+    deciding = np.take_along_axis(tokens, np.where(found, where, 0), axis=1)
+    ts = np.where(found, deciding - words, -1)
+    distance = np.where(found, np.abs(where - steps), -1)
+    xs = np.eye(words + particles, dtype=np.float32)[tokens]
+    return PhraseTags(xs, ts, distance)
