@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import parameter
+from ._checks import forward_cache, parameter
 from .lstm import _sigmoid
 from .rnn import RecurrentCell, TimeRecurrent
 
@@ -166,6 +166,9 @@ class TimeGRU(TimeRecurrent):
     >>> hs = layer.forward(rng.normal(size=(4, 5, 3)))
     >>> hs.shape, layer.backward(np.ones_like(hs)).shape, layer.dh0.shape
     ((4, 5, 2), (4, 5, 3), (4, 2))
+    >>> z = layer.gates["z"]                          # the update gate at every step, (N, T, H)
+    >>> z.shape, bool(np.allclose(hs[:, 1], (1 - z[:, 1]) * hs[:, 0] + z[:, 1] * layer.gates["h_bar"][:, 1]))
+    ((4, 5, 2), True)
     """
 
     cell_type = GRU
@@ -173,6 +176,14 @@ class TimeGRU(TimeRecurrent):
     def __init__(self, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray, bh: np.ndarray | None = None,
                  stateful: bool = False, reset_after: bool = False) -> None:
         super().__init__(Wx, Wh, b, bh, stateful=stateful, reset_after=reset_after)
+
+    @property
+    def gates(self) -> dict[str, np.ndarray]:
+        """The last forward pass's reset gate ``r``, update gate ``z`` and candidate ``h_bar``, each (N, T, H)."""
+        _, caches = forward_cache(f"{type(self).__name__}.gates", self._cache)
+        H = self.cell.hidden_size
+        rz = np.stack([c[1] for c in caches], axis=1)  # (N, T, 2H): r and z side by side
+        return {"r": rz[..., :H], "z": rz[..., H:], "h_bar": np.stack([c[2] for c in caches], axis=1)}
 
 
 def from_pytorch(weight_ih: np.ndarray, weight_hh: np.ndarray, bias_ih: np.ndarray,

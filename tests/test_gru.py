@@ -225,3 +225,18 @@ def test_weights_for_another_number_of_gates_are_refused():
     rng = np.random.default_rng(0)
     with pytest.raises(ValueError, match=r"Wh must have shape \(H, 3\*H\)"):
         GRU(rng.standard_normal((D, 4 * H)), rng.standard_normal((H, 4 * H)), np.zeros(4 * H))
+
+
+# --- the gates of the last forward pass ------------------------------------------------------------
+
+def test_gates_are_the_last_forward_pass():
+    rng = np.random.default_rng(6)
+    layer = TimeGRU(*parameters(rng, False))
+    with pytest.raises(RuntimeError, match="TimeGRU.gates: call forward first"):
+        layer.gates
+    xs, h0 = rng.standard_normal((2, 3, D)), rng.standard_normal((2, H))
+    hs = layer.forward(xs, h0)
+    g = layer.gates
+    previous = np.concatenate([h0[:, None], hs[:, :-1]], axis=1)  # h_{t-1}, (N, T, H)
+    np.testing.assert_allclose(hs, (1 - g["z"]) * previous + g["z"] * g["h_bar"], rtol=1e-12)
+    assert all(v.shape == (2, 3, H) for v in g.values())
