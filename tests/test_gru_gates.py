@@ -32,3 +32,10 @@ def test_what_the_page_says_holds(default):
     assert v["solved_at"]["zero_bias"] is None
     assert v["z_distractors"]["closed_bias"] < v["z_distractors"]["zero_bias"]
     assert v["kept_max"]["closed_bias"] > 100 * v["kept_max"]["zero_bias"]
+
+
+def test_parameter_counts_are_for_the_experiments_sizes(tiny):
+    v = tiny.values
+    D, H = v["input_size"], v["hidden_size"]
+    assert v["parameters"]["gru"]["ours"] == 3 * (D * H + H * H + H)
+    assert v["parameters"]["lstm"]["pytorch"] == 4 * (D * H + H * H + 2 * H)

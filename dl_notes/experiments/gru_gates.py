@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dl_notes.optim import Adam
-from dl_notes.recurrent_nets import RecurrentNet
+from dl_notes.recurrent_nets import RecurrentNet, parameter_count
 from dl_notes.sequences import first_symbol_task
 
 from ._plotting import panels, texts
@@ -93,7 +93,10 @@ def run(config: Config) -> Result:
         values["z_distractors"][key] = float(out["z_mean"][1:].mean())
         values["kept_max"][key] = float(out["kept"][0])
         values["seconds"][key] = out["seconds"]
-    values.update(length=config.length, distractors=config.length - 1, hidden_size=config.hidden_size,
+    D, H = config.n_classes + config.n_distractors, config.hidden_size
+    values["parameters"] = {cell: {"ours": parameter_count(cell, D, H), "pytorch": parameter_count(cell, D, H, biases=2)}
+                            for cell in ("rnn", "lstm", "gru")}
+    values.update(input_size=D, length=config.length, distractors=config.length - 1, hidden_size=config.hidden_size,
                   n_classes=config.n_classes, chance=1 / config.n_classes, iterations=config.iterations,
                   batch_size=config.batch_size, lr=config.lr, closed_bias=config.closed_bias,
                   closed_z=float(1 / (1 + np.exp(-config.closed_bias))), n_test=config.n_test)
