@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -39,3 +41,11 @@ def test_parameter_counts_are_for_the_experiments_sizes(tiny):
     D, H = v["input_size"], v["hidden_size"]
     assert v["parameters"]["gru"]["ours"] == 3 * (D * H + H * H + H)
     assert v["parameters"]["lstm"]["pytorch"] == 4 * (D * H + H * H + 2 * H)
+
+
+def test_the_quiz_counts_the_experiments_sizes():
+    """docs/gru.*.md's quiz counts parameter_count("lstm", 8, 16) "at the sizes of the experiment above"."""
+    assert (exp.DEFAULT.n_classes + exp.DEFAULT.n_distractors, exp.DEFAULT.hidden_size) == (8, 16)
+    for lang in ("ja", "en"):
+        page = (Path(__file__).resolve().parents[1] / "docs" / f"gru.{lang}.md").read_text(encoding="utf-8")
+        assert 'parameter_count("lstm", 8, 16), parameter_count("gru", 8, 16)' in page, lang
