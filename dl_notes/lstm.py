@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._checks import parameter
 from .rnn import RecurrentCell, TimeRecurrent
 
 __all__ = ["LSTM", "TimeLSTM"]
@@ -50,17 +51,33 @@ class LSTM(RecurrentCell):
     The path $c_{t-1} \to c_t$ multiplies the gradient by $f_t$ only, with no weight matrix
     and no squashing derivative: this is the constant error carousel (CEC).
 
+    With **peephole connections** (Gers & Schmidhuber, 2000) the gates also look at the cell:
+    $i_t$ and $f_t$ at $c_{t-1}$, $o_t$ at the new $c_t$, each through one weight per unit
+    (elementwise, no matrix):
+
+    $$
+    i_t = \sigma(\ldots + p_i \odot c_{t-1}), \qquad
+    f_t = \sigma(\ldots + p_f \odot c_{t-1}), \qquad
+    o_t = \sigma(\ldots + p_o \odot c_t)
+    $$
+
+    so that $\partial L / \partial c_{t-1}$ gains $\delta^{(i)}_t \odot p_i + \delta^{(f)}_t \odot p_f$
+    and $\bar c_t$ gains $\delta^{(o)}_t \odot p_o$, where $\delta^{(\cdot)}_t$ is the gradient of
+    the gate's input (its pre-activation).
+
     Parameters
     ----------
     Wx : ndarray, shape (D, 4H)
         Input weights of the gates $i, f, g, o$ side by side, kept (not copied).
     Wh : ndarray, shape (H, 4H)
     b : ndarray, shape (4H,)
+    peephole : ndarray, shape (3H,), optional
+        The peephole weights $p_i, p_f, p_o$ side by side; None (the default) for none.
 
     Attributes
     ----------
     dWx, dWh, db : ndarray
-        Gradients from the last ``backward``.
+        Gradients from the last ``backward``; ``dpeephole`` too with peepholes.
 
     Examples
     --------
@@ -73,10 +90,30 @@ class LSTM(RecurrentCell):
     >>> dx, dh_prev, dc_prev = cell.backward(np.array([[0.0]]), np.array([[1.0]]))
     >>> dc_prev                            # the CEC: the forget gate times the incoming gradient
     array([[0.5]])
+
+    A peephole weight $p_f = 2$ lets the forget gate see $c_{t-1} = 2$: $f = \sigma(4)$.
+
+    >>> cell = LSTM(np.zeros((1, 4)), np.zeros((1, 4)), np.zeros(4), peephole=np.array([0.0, 2.0, 0.0]))
+    >>> h, c = cell.forward(np.array([[1.0]]), np.array([[0.0]]), np.array([[2.0]]))
+    >>> np.round(c, 4)                     # σ(4) * 2
+    array([[1.964]])
     """
 
     n_gates = 4
     state_names = ("h", "c")
+
+    def __init__(self, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray, peephole: np.ndarray | None = None) -> None:
+        if peephole is not None:
+            self.peephole = parameter("peephole", peephole, 1, "(3*H,)")
+            self.parameter_names = (*RecurrentCell.parameter_names, "peephole")
+        super().__init__(Wx, Wh, b)
+        if peephole is not None:
+            H = self.hidden_size
+            if self.peephole.shape != (3 * H,):
+                raise ValueError(f"LSTM: peephole must have shape (3*H,) = ({3 * H},) for the weights p_i, p_f, "
+                                 f"p_o of H = {H} units, got {self.peephole.shape}")
+            if self.peephole.dtype != self.Wh.dtype:
+                raise TypeError(f"LSTM: peephole must have the dtype of Wh ({self.Wh.dtype}), got {self.peephole.dtype}")
 
     def forward(self, x: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return self._forward(x, h_prev, c_prev)
@@ -89,6 +126,8 @@ class LSTM(RecurrentCell):
         H = self.hidden_size
         A = h_prev @ self.Wh
         A += ax
+        if self.parameter_names[-1] == "peephole":
+            return self._peephole_step(A, h_prev, c_prev)
         _sigmoid(A[:, :2 * H])
         _sigmoid(A[:, 3 * H:])
         np.tanh(A[:, 2 * H:3 * H], out=A[:, 2 * H:3 * H])
@@ -99,19 +138,44 @@ class LSTM(RecurrentCell):
         h = o * tanh_c
         return (h, c), (h_prev, c_prev, A, tanh_c)
 
+    def _peephole_step(self, A, h_prev, c_prev):
+        """The step with peepholes: i and f also see c_{t-1}, o sees the new c_t."""
+        H = self.hidden_size
+        p_i, p_f, p_o = self.peephole[:H], self.peephole[H:2 * H], self.peephole[2 * H:]
+        A[:, :H] += p_i * c_prev
+        A[:, H:2 * H] += p_f * c_prev
+        _sigmoid(A[:, :2 * H])
+        np.tanh(A[:, 2 * H:3 * H], out=A[:, 2 * H:3 * H])
+        i, f, g = A[:, :H], A[:, H:2 * H], A[:, 2 * H:3 * H]
+        c = f * c_prev
+        c += i * g
+        A[:, 3 * H:] += p_o * c
+        _sigmoid(A[:, 3 * H:])
+        tanh_c = np.tanh(c)
+        h = A[:, 3 * H:] * tanh_c
+        return (h, c), (h_prev, c_prev, A, tanh_c, c)
+
     def step_backward(self, dstate, cache):
         dh, dc = dstate
-        h_prev, c_prev, A, tanh_c = cache
+        h_prev, c_prev, A, tanh_c, *peephole_cache = cache
         H = self.hidden_size
         i, f, g, o = A[:, :H], A[:, H:2 * H], A[:, 2 * H:3 * H], A[:, 3 * H:]
-        dc = dc + dh * o * (1 - tanh_c * tanh_c)
         dA = np.empty_like(A)
+        dA[:, 3 * H:] = dh * tanh_c * o * (1 - o)
+        dc = dc + dh * o * (1 - tanh_c * tanh_c)
+        if peephole_cache:
+            dc += dA[:, 3 * H:] * self.peephole[2 * H:]
         dA[:, :H] = dc * g * i * (1 - i)
         dA[:, H:2 * H] = dc * c_prev * f * (1 - f)
         dA[:, 2 * H:3 * H] = dc * i * (1 - g * g)
-        dA[:, 3 * H:] = dh * tanh_c * o * (1 - o)
         self.dWh += h_prev.T @ dA
-        return dA, (dA @ self.Wh.T, dc * f)
+        dc_prev = dc * f
+        if peephole_cache:
+            (c,) = peephole_cache
+            dc_prev += dA[:, :H] * self.peephole[:H] + dA[:, H:2 * H] * self.peephole[H:2 * H]
+            self.dpeephole[:2 * H] += (dA[:, :2 * H] * np.tile(c_prev, 2)).sum(axis=0)
+            self.dpeephole[2 * H:] += (dA[:, 3 * H:] * c).sum(axis=0)
+        return dA, (dA @ self.Wh.T, dc_prev)
 
 
 class TimeLSTM(TimeRecurrent):
@@ -128,11 +192,13 @@ class TimeLSTM(TimeRecurrent):
         As for `LSTM`: (D, 4H), (H, 4H), (4H,).
     stateful : bool, default False
         Keep the last (h, c) for the next ``forward`` (truncated BPTT).
+    peephole : ndarray, shape (3H,), optional
+        As for `LSTM`: the peephole weights $p_i, p_f, p_o$.
 
     Attributes
     ----------
     dWx, dWh, db : ndarray
-        Gradients from the last ``backward``, summed over time.
+        Gradients from the last ``backward``, summed over time (``dpeephole`` too).
     h, c, dh0, dc0 : ndarray
 
     Examples
@@ -149,8 +215,9 @@ class TimeLSTM(TimeRecurrent):
 
     cell_type = LSTM
 
-    def __init__(self, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray, stateful: bool = False) -> None:
-        super().__init__(Wx, Wh, b, stateful=stateful)
+    def __init__(self, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray, stateful: bool = False,
+                 peephole: np.ndarray | None = None) -> None:
+        super().__init__(Wx, Wh, b, stateful=stateful, peephole=peephole)
 
     @property
     def c(self) -> np.ndarray | None:
