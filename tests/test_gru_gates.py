@@ -23,7 +23,7 @@ def test_every_case_records_its_curve_and_gates(tiny):
 
 
 def test_the_closed_gate_starts_near_its_sigmoid():
-    assert exp.run(exp.TINY).values["closed_z"] == pytest.approx(1 / (1 + np.exp(2)))
+    assert exp.run(exp.TINY).values["closed_z"] == pytest.approx(1 / (1 + np.exp(3)))
 
 
 def test_what_the_page_says_holds(default):
@@ -44,8 +44,8 @@ def test_parameter_counts_are_for_the_experiments_sizes(tiny):
 
 
 def test_the_quiz_counts_the_experiments_sizes():
-    """docs/gru.*.md's quiz counts parameter_count("lstm", 8, 16) "at the sizes of the experiment above"."""
-    assert (exp.DEFAULT.n_classes + exp.DEFAULT.n_distractors, exp.DEFAULT.hidden_size) == (8, 16)
+    """docs/gru.*.md's quiz counts parameter_count("lstm", 4, 16) "at the sizes of the experiment above"."""
+    assert (exp.DEFAULT.n_classes, exp.DEFAULT.hidden_size) == (4, 16)
     for lang in ("ja", "en"):
         page = (Path(__file__).resolve().parents[1] / "docs" / f"gru.{lang}.md").read_text(encoding="utf-8")
-        assert 'parameter_count("lstm", 8, 16), parameter_count("gru", 8, 16)' in page, lang
+        assert 'parameter_count("lstm", 4, 16), parameter_count("gru", 4, 16)' in page, lang

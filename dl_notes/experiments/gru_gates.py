@@ -2,11 +2,12 @@ r"""What a GRU's update gate does on a long-range task, with the gate's bias sta
 
 A one-layer GRU (`dl_notes.recurrent_nets.RecurrentNet`, ``cell='gru'``, ``output='last'``)
 learns `dl_notes.sequences.first_symbol_task`: report the class shown at step 1 after
-``length - 1`` distractor symbols. It is trained twice with Adam from the same weights, once
-with every bias at 0 (the update gate starts at $z = \sigma(0) = 1/2$: half of the state is
-replaced at every step) and once with the update gate's bias at ``closed_bias`` (the gate starts
-nearly closed, $z = \sigma(-2) \approx 0.12$: the state is mostly kept, the GRU's counterpart of
-an LSTM forget-gate bias of 1). After training, the experiment records on test sequences the
+``length - 1`` steps of noise. It is trained twice with Adam from the same weights and
+mini-batches, once with every bias at 0 (the update gate starts at $z = \sigma(0) = 1/2$: half
+of the state is replaced at every step) and once with the update gate's bias at ``closed_bias``
+(the gate starts nearly closed, $z = \sigma(-3) \approx 0.05$: the state is mostly kept, the
+GRU's counterpart of a positive LSTM forget-gate bias, as the ``long_range`` experiment starts
+both gated cells). After training, the experiment records on test sequences the
 update gate $z_t$ at every step and, per unit, how much of the state at step 1 passes through
 the gate alone to the last step, $\prod_{t=2}^{T} (1 - z_t)$ (the other path, through the
 candidate, can carry the class too).
@@ -37,12 +38,12 @@ class Config:
 
     length: int = 40
     n_classes: int = 4
-    n_distractors: int = 4
+    noise: float = 0.5
     hidden_size: int = 16
     iterations: int = 400
     batch_size: int = 64
     lr: float = 0.01
-    closed_bias: float = -2.0
+    closed_bias: float = -3.0
     eval_every: int = 25
     n_test: int = 500
     seed: int = 0
@@ -63,7 +64,7 @@ def train_case(config: Config, z_bias: float, test: tuple[np.ndarray, np.ndarray
     steps, accuracy = [0], [net.accuracy(xs_test, ts_test)]
     start = time.process_time()
     for i in range(1, config.iterations + 1):
-        xs, ts = first_symbol_task(config.batch_size, config.length, config.n_classes, config.n_distractors, rng=rng)
+        xs, ts = first_symbol_task(config.batch_size, config.length, config.n_classes, config.noise, rng=rng)
         optimizer.update(net.params, net.gradient(xs, ts))
         if i % config.eval_every == 0 or i == config.iterations:
             steps.append(i)
@@ -77,8 +78,7 @@ def train_case(config: Config, z_bias: float, test: tuple[np.ndarray, np.ndarray
 
 
 def run(config: Config) -> Result:
-    test = first_symbol_task(config.n_test, config.length, config.n_classes, config.n_distractors,
-                             seed=config.seed + 1000)
+    test = first_symbol_task(config.n_test, config.length, config.n_classes, config.noise, seed=config.seed + 1000)
     cases = {"zero_bias": 0.0, "closed_bias": config.closed_bias}
     arrays, values = {}, {"order": list(CASES), "z_bias": cases, "accuracy": {}, "solved_at": {}, "z_class": {},
                           "z_distractors": {}, "kept_max": {}, "seconds": {}}
@@ -93,11 +93,11 @@ def run(config: Config) -> Result:
         values["z_distractors"][key] = float(out["z_mean"][1:].mean())
         values["kept_max"][key] = float(out["kept"][0])
         values["seconds"][key] = out["seconds"]
-    D, H = config.n_classes + config.n_distractors, config.hidden_size
+    D, H = config.n_classes, config.hidden_size  # one-hot class inputs
     values["parameters"] = {cell: {"ours": parameter_count(cell, D, H), "pytorch": parameter_count(cell, D, H, biases=2)}
                             for cell in ("rnn", "lstm", "gru")}
     values.update(input_size=D, length=config.length, distractors=config.length - 1, hidden_size=config.hidden_size,
-                  n_classes=config.n_classes, chance=1 / config.n_classes, iterations=config.iterations,
+                  n_classes=config.n_classes, noise=config.noise, chance=1 / config.n_classes, iterations=config.iterations,
                   batch_size=config.batch_size, lr=config.lr, closed_bias=config.closed_bias,
                   closed_z=float(1 / (1 + np.exp(-config.closed_bias))), n_test=config.n_test)
     return Result(arrays=arrays, values=values)
