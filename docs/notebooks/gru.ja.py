@@ -20,7 +20,7 @@ print("キャッシュから読み込み" if not outcome.ran else "実行しま�
 v = result.values
 for key in v["order"]:
     print(f"更新ゲートのバイアス {v['z_bias'][key]:g} から：テストデータの正解率 {v['accuracy'][key]:.1%}、"
-          f"妨害の時刻の z の平均 {v['z_distractors'][key]:.2f}、"
+          f"ノイズの時刻の z の平均 {v['z_distractors'][key]:.2f}、"
           f"ゲートだけを通って時刻 1 の状態が残る割合（最大のユニット） {v['kept_max'][key]:.3g}")
 show(plot(result, "ja"))
 
@@ -36,7 +36,7 @@ for cell, n in v["parameters"].items():
 # %% [markdown]
 # ## 自分で試す
 #
-# 系列を短くしたり、更新ゲートのバイアスを別の値から始めたりしてみてください。たとえば系列長を 20 にすると、バイアス 0 から始めた GRU も課題を解けることがあります。バイアスを -4 にすると、ゲートはほとんど閉じた状態から始まります。
+# 系列を短くしたり、更新ゲートのバイアスを別の値から始めたりしてみてください。たとえば系列長を 20 にすると、バイアス 0 から始めた GRU の結果が良くなるかを確かめてください。バイアスを -4 にすると、ゲートはほとんど閉じた状態から始まります。-3 の場合と比べてみてください。
 
 # %%
 from dataclasses import replace
