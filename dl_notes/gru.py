@@ -15,17 +15,20 @@ Two conventions differ between the course and PyTorch, and the tests convert bet
   W_h^{(h)} + b^{(h)})$. PyTorch (and cuDNN, and Keras with ``reset_after=True``) applies
   it after the product, to $h_{t-1} W_h^{(h)} + b_h$ with a second bias $b_h$:
   ``reset_after=True`` computes that form.
+
+`from_pytorch` converts the four parameters of a one-layer ``nn.GRU`` into ours. The page
+that teaches the GRU is "GRU" (``gru.md``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._checks import parameter
+from ._checks import forward_cache, parameter
 from .lstm import _sigmoid
 from .rnn import RecurrentCell, TimeRecurrent
 
-__all__ = ["GRU", "TimeGRU"]
+__all__ = ["GRU", "TimeGRU", "from_pytorch"]
 
 
 class GRU(RecurrentCell):
@@ -163,6 +166,9 @@ class TimeGRU(TimeRecurrent):
     >>> hs = layer.forward(rng.normal(size=(4, 5, 3)))
     >>> hs.shape, layer.backward(np.ones_like(hs)).shape, layer.dh0.shape
     ((4, 5, 2), (4, 5, 3), (4, 2))
+    >>> z = layer.gates["z"]                          # the update gate at every step, (N, T, H)
+    >>> z.shape, bool(np.allclose(hs[:, 1], (1 - z[:, 1]) * hs[:, 0] + z[:, 1] * layer.gates["h_bar"][:, 1]))
+    ((4, 5, 2), True)
     """
 
     cell_type = GRU
@@ -170,3 +176,77 @@ class TimeGRU(TimeRecurrent):
     def __init__(self, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray, bh: np.ndarray | None = None,
                  stateful: bool = False, reset_after: bool = False) -> None:
         super().__init__(Wx, Wh, b, bh, stateful=stateful, reset_after=reset_after)
+
+    @property
+    def gates(self) -> dict[str, np.ndarray]:
+        """The last forward pass's reset gate ``r``, update gate ``z`` and candidate ``h_bar``, each (N, T, H)."""
+        _, caches = forward_cache(f"{type(self).__name__}.gates", self._cache)
+        H = self.cell.hidden_size
+        rz = np.stack([c[1] for c in caches], axis=1)  # (N, T, 2H): r and z side by side
+        return {"r": rz[..., :H], "z": rz[..., H:], "h_bar": np.stack([c[2] for c in caches], axis=1)}
+
+
+def from_pytorch(weight_ih: np.ndarray, weight_hh: np.ndarray, bias_ih: np.ndarray,
+                 bias_hh: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    r"""``(Wx, Wh, b, bh)`` for ``GRU(..., reset_after=True)`` from the parameters of PyTorch's ``nn.GRU``.
+
+    PyTorch stores the blocks $r, z, n$ as rows (``weight_ih_l0`` is (3H, D)) and computes
+    $h_t = (1 - z'_t) \odot n_t + z'_t \odot h_{t-1}$: its update gate $z'$ weighs the old
+    state. Ours weighs the candidate, and $1 - \sigma(a) = \sigma(-a)$, so $z = 1 - z'$ is
+    PyTorch's gate with its pre-activation negated:
+
+    $$
+    W_x = \mathrm{weight\_ih}^\top,\quad W_h = \mathrm{weight\_hh}^\top,\quad
+    b = b_{ih} + b_{hh}\ \text{(blocks } r, z\text{)},\ b_{ih}\ \text{(block } n\text{)},\quad
+    b_h = b_{hh}^{(n)}
+    $$
+
+    with the $z$ columns of $W_x$, $W_h$ and $b$ negated. The two biases of $r$ and $z$ only
+    ever appear as a sum; the candidate's recurrent bias $b_{hn}$ sits inside $r \odot (\cdot)$,
+    so it stays separate as ``bh``.
+
+    Parameters
+    ----------
+    weight_ih : ndarray, shape (3H, D)
+    weight_hh : ndarray, shape (3H, H)
+    bias_ih, bias_hh : ndarray, shape (3H,)
+
+    Returns
+    -------
+    Wx : ndarray, shape (D, 3H)
+    Wh : ndarray, shape (H, 3H)
+    b : ndarray, shape (3H,)
+    bh : ndarray, shape (H,)
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not fit together.
+
+    See Also
+    --------
+    GRU : the cell these parameters are for (page: GRU, ``gru.md``).
+
+    Examples
+    --------
+    One unit, one input: PyTorch's $z'$ pre-activation $0.5x + 0.25h + 0.1 + 0.2$ becomes
+    ours, negated:
+
+    >>> Wx, Wh, b, bh = from_pytorch(np.array([[1.0], [0.5], [2.0]]), np.array([[0.0], [0.25], [3.0]]),
+    ...                              np.array([0.0, 0.1, 0.3]), np.array([0.0, 0.2, 0.4]))
+    >>> Wx, Wh
+    (array([[ 1. , -0.5,  2. ]]), array([[ 0.  , -0.25,  3.  ]]))
+    >>> b, bh
+    (array([ 0. , -0.3,  0.3]), array([0.4]))
+    """
+    weight_ih, weight_hh = np.asarray(weight_ih), np.asarray(weight_hh)
+    bias_ih, bias_hh = np.asarray(bias_ih), np.asarray(bias_hh)
+    H = weight_hh.shape[-1] if weight_hh.ndim == 2 else -1
+    if (weight_hh.shape != (3 * H, H) or weight_ih.ndim != 2 or weight_ih.shape[0] != 3 * H
+            or bias_ih.shape != (3 * H,) or bias_hh.shape != (3 * H,)):
+        raise ValueError(f"from_pytorch: expected weight_ih (3H, D), weight_hh (3H, H), bias_ih and bias_hh (3H,), "
+                         f"got {weight_ih.shape}, {weight_hh.shape}, {bias_ih.shape} and {bias_hh.shape}")
+    sign = np.ones(3 * H, weight_hh.dtype)
+    sign[H:2 * H] = -1  # z = 1 - z' = sigma(-a'): the z block changes sign
+    b = np.concatenate([bias_ih[:2 * H] + bias_hh[:2 * H], bias_ih[2 * H:]])
+    return weight_ih.T * sign, weight_hh.T * sign, b * sign, bias_hh[2 * H:].copy()

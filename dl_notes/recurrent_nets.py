@@ -18,7 +18,7 @@ from .lstm import TimeLSTM
 from .rnn import TimeRNN
 from .time_layers import Bidirectional, TimeAffine, TimeSoftmaxWithLoss
 
-__all__ = ["RecurrentNet"]
+__all__ = ["RecurrentNet", "parameter_count"]
 
 CELLS = {"rnn": (TimeRNN, 1), "lstm": (TimeLSTM, 4), "gru": (TimeGRU, 3)}
 
@@ -189,3 +189,49 @@ class RecurrentNet:
             H = self._hs_shape[2] // 2
             dhs[:, -1, :H], dhs[:, 0, H:] = dh[:, :H], dh[:, H:]
         return dhs
+
+
+def parameter_count(cell: str, input_size: int, hidden_size: int, biases: int = 1) -> int:
+    r"""The number of learnable parameters of one recurrent layer: $G\,(D H + H H + B H)$.
+
+    A cell with $G$ blocks (1 for the RNN; 4 for the LSTM's $i, f, g, o$; 3 for the GRU's
+    $r, z, \tilde h$) has $W_x$ (D, GH), $W_h$ (H, GH) and $B$ bias vectors of length $GH$.
+    ``dl_notes`` (like the course and the book's second volume) has one bias, $B = 1$;
+    PyTorch's ``nn.RNN``, ``nn.LSTM`` and ``nn.GRU`` have two (``bias_ih`` and ``bias_hh``),
+    $B = 2$. A GRU with ``reset_after=True`` has $GH + H$ biases, between the two.
+
+    Parameters
+    ----------
+    cell : {'rnn', 'lstm', 'gru'}
+    input_size, hidden_size : int
+        $D$ and $H$.
+    biases : {1, 2}, default 1
+        $B$: 1 as here, 2 to count as PyTorch does.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ValueError
+        For an unknown cell, a size below 1 or ``biases`` other than 1 or 2.
+
+    See Also
+    --------
+    RecurrentNet : its ``params`` hold these counts (page: GRU, ``gru.md``, compares the three).
+
+    Examples
+    --------
+    For $D = 10$ inputs and $H = 20$ units, the GRU has 3/4 of the LSTM's parameters:
+
+    >>> [parameter_count(c, 10, 20) for c in ("rnn", "lstm", "gru")]
+    [620, 2480, 1860]
+    >>> parameter_count("lstm", 10, 20, biases=2)    # sum(p.numel()) of torch.nn.LSTM(10, 20)
+    2560
+    """
+    G = CELLS[one_of("cell", cell, tuple(CELLS))][1]
+    D, H = count("input_size", input_size), count("hidden_size", hidden_size)
+    if biases not in (1, 2) or isinstance(biases, bool):
+        raise ValueError(f"parameter_count: biases must be 1 (dl_notes, the course) or 2 (PyTorch), got {biases!r}")
+    return G * (D * H + H * H + biases * H)
