@@ -17,7 +17,14 @@ __all__: list[str] = ["PhraseTags", "phrase_tags"]
 
 
 class PhraseTags(NamedTuple):
-    """A tagging data set: one-hot tokens, one tag per position, and how far away the deciding token is."""
+    """A tagging data set: one-hot tokens, one tag per position, and how far away the deciding token is.
+
+    Examples
+    --------
+    >>> xs, ts, distance = phrase_tags(2, 6, seed=0)     # a tuple: it unpacks
+    >>> xs.shape, ts.shape, distance.shape
+    ((2, 6, 9), (2, 6), (2, 6))
+    """
 
     xs: np.ndarray
     """(N, T, words + particles) one-hot tokens, float32."""
@@ -34,7 +41,8 @@ def phrase_tags(n: int, length: int, *, words: int = 6, particles: int = 3, max_
 
     A sequence of ``length`` tokens is a run of phrases, each 1 to ``max_words`` words
     (tokens ``0 .. words-1``) followed by one particle (tokens ``words .. words+particles-1``);
-    the last token is always a particle. Like the particle after a Japanese noun (猫**が**,
+    the last token is always a particle (the last phrase is cut short for it, down to no word
+    at all when one place is left). Like the particle after a Japanese noun (猫**が**,
     猫**を**), the particle decides the role of the words before it. With
     ``direction='next'`` the tag of position $t$ is the particle that closes its phrase,
 

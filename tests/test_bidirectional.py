@@ -90,6 +90,24 @@ def test_both_halves_at_t_belong_to_x_t():
         np.testing.assert_allclose(hs[:, t, 4:], bi.backward_layer.forward(xs[:, t:][:, ::-1])[:, -1], rtol=1e-12)
 
 
+def test_the_page_recurrences_with_simple_rnn_layers():
+    # forward: h_t = tanh(x_t Wx + h_{t-1} Wh + b) from h_0 = 0; backward: the same from h_{T+1} = 0,
+    # running t = T..1 with the other weights; h_t = [forward h_t ; backward h_t]
+    bi = make_bidirectional("rnn")
+    xs = np.random.default_rng(10).standard_normal((2, 5, 3))
+    f, b = bi.forward_layer, bi.backward_layer
+    h_f, h_b = np.zeros((2, 4)), np.zeros((2, 2))
+    forward, backward = [], [None] * 5
+    for t in range(5):
+        h_f = np.tanh(xs[:, t] @ f.Wx + h_f @ f.Wh + f.b)
+        forward.append(h_f)
+    for t in reversed(range(5)):
+        h_b = np.tanh(xs[:, t] @ b.Wx + h_b @ b.Wh + b.b)
+        backward[t] = h_b
+    expected = np.concatenate([np.stack(forward, axis=1), np.stack(backward, axis=1)], axis=2)
+    np.testing.assert_allclose(bi.forward(xs), expected, rtol=1e-12)
+
+
 def test_changing_a_future_input_changes_only_the_backward_half_before_it():
     bi = make_bidirectional("gru")
     xs = np.random.default_rng(5).standard_normal((1, 6, 3))
