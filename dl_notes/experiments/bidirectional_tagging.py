@@ -180,14 +180,16 @@ def plot_by_distance(result: Result, lang: str):
     distances = np.arange(v["config"]["max_words"] + 1)
     width = 0.38
     with style(lang):
-        figure, ax = plt.subplots(figsize=(7, 3.2), layout="constrained")
+        figure, ax = plt.subplots(figsize=(7, 3.8), layout="constrained")
         for i, model in enumerate(MODELS):
             ax.bar(distances + (i - 0.5) * width, result.arrays[f"future/{model}/by_distance"], width,
                    color=f"C{i}", label=_legend(result, model, lang))
         ax.axhline(v["chance"], color="#999999", linestyle=":", label=text["chance"].format(k=v["config"]["particles"]))
         ax.set_xticks(distances)
         ax.set(xlabel=text["distance"], ylabel=text["test_acc"], ylim=(0, 1.03), title=text["future"])
-        ax.legend(fontsize="small", loc="lower right")
+        handles, labels = ax.get_legend_handles_labels()  # the two nets first, then the guessing line
+        ax.legend(handles[1:] + handles[:1], labels[1:] + labels[:1], fontsize="small", loc="upper center",
+                  bbox_to_anchor=(0.5, -0.2), ncol=2)  # below the axes: the bars reach 1
     return figure
 
 
