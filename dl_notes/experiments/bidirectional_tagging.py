@@ -20,7 +20,7 @@ from dl_notes.optim import Adam
 from dl_notes.recurrent_nets import RecurrentNet
 from dl_notes.sequences import phrase_tags
 
-from ._plotting import check_lang, label_edges, panels, texts
+from ._plotting import check_lang, label_edges, panels, style, texts
 from ._result import Result
 
 TITLE = {"ja": "双方向 RNN によるタグ付け", "en": "Tagging with a bidirectional RNN"}
@@ -172,8 +172,6 @@ def plot_curves(result: Result, lang: str):
 def plot_by_distance(result: Result, lang: str):
     """Final test accuracy on the future task, by how many steps ahead the deciding particle is."""
     import matplotlib.pyplot as plt
-
-    from ._plotting import style
 
     text = TEXT[check_lang(lang)]
     v = result.values
