@@ -23,7 +23,8 @@ print("loaded from the cache" if not outcome.ran else "ran", f"({result.meta['se
 # %%
 v = result.values
 for model in ("uni", "bi"):
-    print(f"{model:>3}: hidden {v['hidden'][model]} per direction, {v['parameters'][model]:,} parameters")
+    per = " per direction" if model == "bi" else ""
+    print(f"{model:>3}: hidden {v['hidden'][model]}{per}, {v['parameters'][model]:,} parameters")
 
 # %% [markdown]
 # ## Accuracy per epoch

@@ -19,7 +19,8 @@ print("キャッシュから読み込み" if not outcome.ran else "実行しま�
 # %%
 v = result.values
 for model in ("uni", "bi"):
-    print(f"{model:>3}: 1 方向あたりの隠れ状態 {v['hidden'][model]}、パラメータ {v['parameters'][model]:,} 個")
+    per = "（各方向）" if model == "bi" else ""
+    print(f"{model:>3}: 隠れ状態 {v['hidden'][model]}{per}、パラメータ {v['parameters'][model]:,} 個")
 
 # %% [markdown]
 # ## エポックごとの正解率
