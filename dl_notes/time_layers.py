@@ -148,12 +148,20 @@ class Bidirectional:
     """
 
     def __init__(self, forward_layer, backward_layer) -> None:
+        for name, layer in (("forward_layer", forward_layer), ("backward_layer", backward_layer)):
+            if not all(hasattr(layer, a) for a in ("Wx", "cell", "forward", "backward")):
+                raise TypeError(f"Bidirectional: {name} must be a recurrent time layer (TimeRNN, TimeLSTM or "
+                                f"TimeGRU), got {type(layer).__name__}")
         if forward_layer.Wx.shape[0] != backward_layer.Wx.shape[0]:
             raise ValueError(f"Bidirectional: both layers must take the same input size, got "
                              f"{forward_layer.Wx.shape[0]} and {backward_layer.Wx.shape[0]}")
+        if getattr(backward_layer, "stateful", False):
+            raise ValueError("Bidirectional: backward_layer must not be stateful (stateful=True): it reads each "
+                             "sequence from its end, so there is no state to carry into the next block")
         self.forward_layer = forward_layer
         self.backward_layer = backward_layer
         self._H = forward_layer.cell.hidden_size
+        self._shape: tuple[int, int, int] | None = None  # of the last output
 
     @property
     def params(self) -> list[np.ndarray]:
@@ -166,10 +174,13 @@ class Bidirectional:
     def forward(self, xs: np.ndarray) -> np.ndarray:
         hs_f = self.forward_layer.forward(xs)
         hs_b = self.backward_layer.forward(np.asarray(xs)[:, ::-1])
-        return np.concatenate([hs_f, hs_b[:, ::-1]], axis=2)
+        hs = np.concatenate([hs_f, hs_b[:, ::-1]], axis=2)
+        self._shape = hs.shape
+        return hs
 
     def backward(self, dhs: np.ndarray) -> np.ndarray:
-        dhs = np.asarray(dhs)
+        shape = forward_cache("Bidirectional.backward", self._shape)
+        dhs = upstream_gradient("Bidirectional.backward", dhs, shape, self.forward_layer.Wx.dtype)
         dxs = self.forward_layer.backward(dhs[:, :, :self._H])
         dxs = dxs + self.backward_layer.backward(dhs[:, ::-1, self._H:])[:, ::-1]
         return dxs
