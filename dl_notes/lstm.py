@@ -77,6 +77,17 @@ class LSTM(RecurrentCell):
 
     n_gates = 4
     state_names = ("h", "c")
+    dWh_from_dax = True
+
+    def __init__(self, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray) -> None:
+        super().__init__(Wx, Wh, b)
+        # σ(a) = (1 + tanh(a/2)) / 2: all four gates in one tanh, tanh(s·a)·s + t per column,
+        # with s = 1/2, t = 1/2 for i, f, o and s = 1, t = 0 for the candidate g.
+        H = self.hidden_size
+        self._scale = np.full(4 * H, 0.5, Wh.dtype)
+        self._scale[2 * H:3 * H] = 1
+        self._shift = np.full(4 * H, 0.5, Wh.dtype)
+        self._shift[2 * H:3 * H] = 0
 
     def forward(self, x: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return self._forward(x, h_prev, c_prev)
@@ -89,29 +100,38 @@ class LSTM(RecurrentCell):
         H = self.hidden_size
         A = h_prev @ self.Wh
         A += ax
-        _sigmoid(A[:, :2 * H])
-        _sigmoid(A[:, 3 * H:])
-        np.tanh(A[:, 2 * H:3 * H], out=A[:, 2 * H:3 * H])
+        A *= self._scale
+        np.tanh(A, out=A)
+        A *= self._scale
+        A += self._shift
         i, f, g, o = A[:, :H], A[:, H:2 * H], A[:, 2 * H:3 * H], A[:, 3 * H:]
         c = f * c_prev
         c += i * g
         tanh_c = np.tanh(c)
         h = o * tanh_c
-        return (h, c), (h_prev, c_prev, A, tanh_c)
+        return (h, c), (c_prev, A, tanh_c)
 
     def step_backward(self, dstate, cache):
         dh, dc = dstate
-        h_prev, c_prev, A, tanh_c = cache
+        c_prev, A, tanh_c = cache
         H = self.hidden_size
         i, f, g, o = A[:, :H], A[:, H:2 * H], A[:, 2 * H:3 * H], A[:, 3 * H:]
-        dc = dc + dh * o * (1 - tanh_c * tanh_c)
+        dc_t = tanh_c * tanh_c                  # dc + dh ⊙ o ⊙ (1 - tanh² c)
+        np.subtract(1, dc_t, out=dc_t)
+        dc_t *= o
+        dc_t *= dh
+        dc_t += dc
         dA = np.empty_like(A)
-        dA[:, :H] = dc * g * i * (1 - i)
-        dA[:, H:2 * H] = dc * c_prev * f * (1 - f)
-        dA[:, 2 * H:3 * H] = dc * i * (1 - g * g)
-        dA[:, 3 * H:] = dh * tanh_c * o * (1 - o)
-        self.dWh += h_prev.T @ dA
-        return dA, (dA @ self.Wh.T, dc * f)
+        np.multiply(dc_t, g, out=dA[:, :H])
+        np.multiply(dc_t, c_prev, out=dA[:, H:2 * H])
+        np.multiply(dc_t, i, out=dA[:, 2 * H:3 * H])
+        np.multiply(dh, tanh_c, out=dA[:, 3 * H:])
+        slope = 1 - A                           # σ' = σ(1 - σ) for i, f, o; tanh' = 1 - g² for g
+        slope *= A
+        np.multiply(g, g, out=slope[:, 2 * H:3 * H])
+        np.subtract(1, slope[:, 2 * H:3 * H], out=slope[:, 2 * H:3 * H])
+        dA *= slope
+        return dA, (dA @ self.Wh.T, dc_t * f)
 
 
 class TimeLSTM(TimeRecurrent):

@@ -39,12 +39,19 @@ class RecurrentCell:
     A subclass sets ``n_gates`` and ``state_names`` and implements ``step(ax, state)`` (the
     step after the input's share ``ax`` $= x_t W_x + b$ is known) and
     ``step_backward(dstate, cache)``, which returns $\partial L / \partial a_x$ and the
-    gradient of the previous state, and adds the step's $\partial L / \partial W_h$ to
-    ``dWh``. The time layers call these two; ``forward``/``backward`` of a cell wrap them
-    for a single step.
+    gradient of the previous state. The time layers call these two; ``forward``/``backward``
+    of a cell wrap them for a single step.
+
+    Where every gate's pre-activation is $a_x + h_{t-1} W_h$ (the RNN and the LSTM), the
+    step's $\partial L / \partial W_h = h_{t-1}^\top \, \partial L / \partial a_x$, and
+    the class sets ``dWh_from_dax = True``: its ``step_backward`` leaves ``dWh`` alone and
+    the caller computes it, the time layers for all steps in one matrix product after the
+    loop. Otherwise (the GRU, whose candidate sees $r_t \odot h_{t-1}$) ``step_backward``
+    adds the step's share to ``dWh`` itself.
     """
 
     n_gates = 1
+    dWh_from_dax = False
     state_names: tuple[str, ...] = ("h",)
     parameter_names: tuple[str, ...] = ("Wx", "Wh", "b")
 
@@ -107,17 +114,19 @@ class RecurrentCell:
         x = self._input(where, x)
         state = self.check_state(where, state, len(x))
         new_state, step_cache = self.step(x @ self.Wx + self.b, state)
-        self.cache = (x, step_cache, new_state[0].shape)
+        self.cache = (x, state[0], step_cache, new_state[0].shape)
         return new_state
 
     def _backward(self, *dstate: np.ndarray) -> tuple[np.ndarray, ...]:
         where = f"{type(self).__name__}.backward"
-        x, step_cache, shape = forward_cache(where, self.cache)
+        x, h_prev, step_cache, shape = forward_cache(where, self.cache)
         dstate = tuple(upstream_gradient(where, d, shape, self.Wh.dtype) for d in dstate)
         self.dWh[...] = 0
         for p in self.parameter_names[3:]:
             getattr(self, "d" + p)[...] = 0
         dax, dstate_prev = self.step_backward(dstate, step_cache)
+        if self.dWh_from_dax:
+            self.dWh[...] = h_prev.T @ dax
         self.dWx[...] = x.T @ dax
         self.db[...] = dax.sum(axis=0)
         return (dax @ self.Wx.T, *dstate_prev)
@@ -200,16 +209,19 @@ class RNN(RecurrentCell):
     def backward(self, dh_next: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return self._backward(dh_next)
 
+    dWh_from_dax = True
+
     def step(self, ax, state):
         (h_prev,) = state
-        h = _activate(ax + h_prev @ self.Wh, self.activation)
-        return (h,), (h_prev, h)
+        u = h_prev @ self.Wh
+        u += ax
+        h = _activate(u, self.activation)
+        return (h,), h
 
     def step_backward(self, dstate, cache):
         (dh,) = dstate
-        h_prev, h = cache
-        du = dh * _activation_grad(h, self.activation)
-        self.dWh += h_prev.T @ du
+        du = _activation_grad(cache, self.activation)
+        du *= dh
         return du, (du @ self.Wh.T,)
 
 
@@ -289,22 +301,28 @@ class TimeRecurrent:
             state = cell.check_state(where, self.state, N)
         else:
             state = cell.zero_state(N)
-        ax = (xs.reshape(N * T, D).astype(cell.Wx.dtype, copy=False) @ cell.Wx + cell.b).reshape(N, T, -1)
+        ax = xs.reshape(N * T, D).astype(cell.Wx.dtype, copy=False) @ cell.Wx
+        ax += cell.b
+        ax = ax.reshape(N, T, -1)
         hs = np.empty((N, T, cell.hidden_size), cell.Wx.dtype)
+        # h_{t-1} of every step, for dWh in one product after the backward loop
+        hs_prev = np.empty_like(hs) if cell.dWh_from_dax else None
         caches = []
         for t in range(T):
+            if hs_prev is not None:
+                hs_prev[:, t] = state[0]
             state, cache = cell.step(ax[:, t], state)
             hs[:, t] = state[0]
             caches.append(cache)
         self.state = state
-        self._cache = (xs, caches)
+        self._cache = (xs, caches, hs_prev)
         return hs
 
     def backward(self, dhs: np.ndarray) -> np.ndarray:
         """$\\partial L / \\partial x_t$ for every step, (N, T, D), from $\\partial L / \\partial h_t$ (N, T, H)."""
         where = f"{type(self).__name__}.backward"
         cell = self.cell
-        xs, caches = forward_cache(where, self._cache)
+        xs, caches, hs_prev = forward_cache(where, self._cache)
         N, T, D = xs.shape
         dhs = upstream_gradient(where, dhs, (N, T, cell.hidden_size), cell.Wx.dtype)
         for p in cell.parameter_names[1:]:
@@ -315,6 +333,8 @@ class TimeRecurrent:
             dstate = (dstate[0] + dhs[:, t], *dstate[1:])
             dax[:, t], dstate = cell.step_backward(dstate, caches[t])
         dax = dax.reshape(N * T, -1)
+        if hs_prev is not None:
+            cell.dWh[...] = hs_prev.reshape(N * T, -1).T @ dax
         cell.dWx[...] = xs.reshape(N * T, D).T @ dax
         cell.db[...] = dax.sum(axis=0)
         self.dstate0 = dstate
