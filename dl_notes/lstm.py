@@ -131,7 +131,7 @@ class LSTM(RecurrentCell):
         np.multiply(g, g, out=slope[:, 2 * H:3 * H])
         np.subtract(1, slope[:, 2 * H:3 * H], out=slope[:, 2 * H:3 * H])
         dA *= slope
-        return dA, (dA @ self.Wh.T, dc_t * f)
+        return dA, (dc_t * f,)
 
 
 class TimeLSTM(TimeRecurrent):

@@ -18,7 +18,8 @@ and ``Wh`` (H, G·H) for G gates (1 for the RNN, 4 for `dl_notes.lstm.LSTM`, 3 f
 `dl_notes.gru.GRU`), so that one matrix product computes every gate. The time layers
 compute the input's share $x_t W_x + b$ for all time steps in one product before the loop,
 and $\partial L / \partial W_x$, $\partial L / \partial b$ and $\partial L / \partial x$ in
-one product after it; only the recurrence runs step by step.
+one product after it (and $\partial L / \partial W_h$ too for the RNN and the LSTM); only the
+recurrence runs step by step.
 
 Layers compute in the dtype of their parameters (float32 by default in the networks that
 build them, float64 for gradient checks).
@@ -42,12 +43,14 @@ class RecurrentCell:
     gradient of the previous state. The time layers call these two; ``forward``/``backward``
     of a cell wrap them for a single step.
 
-    Where every gate's pre-activation is $a_x + h_{t-1} W_h$ (the RNN and the LSTM), the
-    step's $\partial L / \partial W_h = h_{t-1}^\top \, \partial L / \partial a_x$, and
-    the class sets ``dWh_from_dax = True``: its ``step_backward`` leaves ``dWh`` alone and
-    the caller computes it, the time layers for all steps in one matrix product after the
-    loop. Otherwise (the GRU, whose candidate sees $r_t \odot h_{t-1}$) ``step_backward``
-    adds the step's share to ``dWh`` itself.
+    Where $h_{t-1}$ enters the step only through $h_{t-1} W_h$, added to $a_x$ (the RNN and
+    the LSTM), $\partial L / \partial h_{t-1} = \partial L / \partial a_x \, W_h^\top$ and
+    the step's $\partial L / \partial W_h = h_{t-1}^\top \, \partial L / \partial a_x$.
+    Such a class sets ``dWh_from_dax = True``: its ``step_backward`` returns the gradients of
+    the other states only (the LSTM's $c_{t-1}$) and leaves ``dWh`` alone, and the caller
+    computes both, the time layers $\partial L / \partial W_h$ for all steps in one matrix
+    product after the loop. Otherwise (the GRU, whose candidate sees $r_t \odot h_{t-1}$)
+    ``step_backward`` returns every state's gradient and adds the step's share to ``dWh``.
     """
 
     n_gates = 1
@@ -127,6 +130,7 @@ class RecurrentCell:
         dax, dstate_prev = self.step_backward(dstate, step_cache)
         if self.dWh_from_dax:
             self.dWh[...] = h_prev.T @ dax
+            dstate_prev = (dax @ self.Wh.T, *dstate_prev)
         self.dWx[...] = x.T @ dax
         self.db[...] = dax.sum(axis=0)
         return (dax @ self.Wx.T, *dstate_prev)
@@ -222,7 +226,7 @@ class RNN(RecurrentCell):
         (dh,) = dstate
         du = _activation_grad(cache, self.activation)
         du *= dh
-        return du, (du @ self.Wh.T,)
+        return du, ()
 
 
 class TimeRecurrent:
@@ -329,9 +333,13 @@ class TimeRecurrent:
             getattr(cell, "d" + p)[...] = 0
         dax = np.empty((N, T, cell.Wx.shape[1]), cell.Wx.dtype)
         dstate = tuple(np.zeros((N, cell.hidden_size), cell.Wx.dtype) for _ in cell.state_names)
+        WhT = np.ascontiguousarray(cell.Wh.T) if hs_prev is not None else None  # a faster product than the view
         for t in reversed(range(T)):
             dstate = (dstate[0] + dhs[:, t], *dstate[1:])
-            dax[:, t], dstate = cell.step_backward(dstate, caches[t])
+            dax_t, dstate = cell.step_backward(dstate, caches[t])
+            if WhT is not None:
+                dstate = (dax_t @ WhT, *dstate)
+            dax[:, t] = dax_t
         dax = dax.reshape(N * T, -1)
         if hs_prev is not None:
             cell.dWh[...] = hs_prev.reshape(N * T, -1).T @ dax
