@@ -48,6 +48,8 @@ def _arrays(where: str, grads: object) -> list[np.ndarray]:
 def global_norm(grads: Mapping[str, np.ndarray] | list[np.ndarray]) -> float:
     r"""The length of all the gradients taken as one vector, $\sqrt{\sum g_i^2}$ (computed in float64).
 
+    Examples
+    --------
     >>> global_norm({"W": np.array([[3.0]]), "b": np.array([4.0])})
     5.0
     """

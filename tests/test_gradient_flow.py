@@ -60,6 +60,7 @@ def test_what_the_page_says_holds(default):
     # the bound max f' * ||W_h|| holds, and decides vanishing; ReLU with ||W_h|| = 2 explodes
     for entry in scales.values():
         assert entry["per_step"] <= entry["bound"]
+    assert v["bound_holds"]
     for key in ("tanh/s=0.5", "sigmoid/s=2"):
         assert scales[key]["bound"] < 1 and scales[key]["far_over_near"] < 1e-10
     assert scales["relu/s=2"]["per_step"] > 1.1 and scales["relu/s=2"]["far_over_near"] > 1e3

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dl_notes.activations import relu_grad, sigmoid_grad, tanh_grad
+from dl_notes.activations import relu_grad, sigmoid, sigmoid_grad, tanh_grad
 from dl_notes.recurrent_nets import RecurrentNet
 from dl_notes.rnn import TimeRNN
 
@@ -123,6 +123,7 @@ def run(config: Config) -> Result:
             runs.append(input_gradient_norms(layer, rng.standard_normal((N, T, D)), _unit(rng, H)))
         arrays[key] = norms = _geometric_mean(runs)
         values["cells"][key] = {"cell": cell, "forget_bias": forget_bias, "norms": norms.tolist(),
+                                "forget_gate_at_zero_input": float(sigmoid(forget_bias)),
                                 "per_step": per_step_factor(norms, config.fit_from, config.fit_to),
                                 "far_over_near": float(norms[-1] / norms[0])}
     for activation, scale in config.scales:
@@ -140,11 +141,16 @@ def run(config: Config) -> Result:
                                  "slope_max": slope, "bound": slope * scale, "norms": norms.tolist(),
                                  "per_step": per_step_factor(norms, config.fit_from, config.fit_to),
                                  "far_over_near": float(norms[-1] / norms[0])}
+    for key, entry in values["cells"].items():
+        entry["label"] = {lang: cell_label(entry, lang) for lang in ("ja", "en")}
+    for key, entry in values["scales"].items():
+        entry["label"] = {lang: scale_label(entry, lang) for lang in ("ja", "en")}
     values.update({
         "cell_order": [cell_key(*c) for c in config.cells], "scale_order": [scale_key(*s) for s in config.scales],
         "input_size": D, "hidden_size": H, "steps": T, "batch_size": N, "inits": config.inits,
         "fit_from": config.fit_from, "fit_to": config.fit_to, "far": T - 1,
         "sigmoid_grad_max": SLOPE_MAX["sigmoid"](), "tanh_grad_max": SLOPE_MAX["tanh"](),
+        "bound_holds": all(e["per_step"] <= e["bound"] for e in values["scales"].values()),
     })
     return Result(arrays=arrays, values=values)
 
