@@ -131,6 +131,10 @@ def plot_curves(result: Result, lang: str):
             for ax in (left, right):
                 ax.axvline(at + 1, color="C0", linestyle=":", linewidth=1, label=text["diverged"].format(i=at + 1))
         right.axhline(c, color="#555555", linestyle="--", linewidth=1, label=text["threshold"].format(c=c))
+        # the diverging run leaves through the top: keep the clipped run's scale readable
+        for ax, kind in ((left, "loss"), (right, "norm")):
+            kept = result.arrays[f"{s}/clipped/{kind}"]
+            ax.set_ylim(np.nanmin(kept) / 3, np.nanmax(kept) * 1e3)
         left.set(xlabel=text["iteration"], ylabel=text["loss"])
         right.set(xlabel=text["iteration"], ylabel=text["norm"])
         left.legend(fontsize="small")
