@@ -250,6 +250,10 @@ class TimeRecurrent:
     ``stateful=True`` keeps the last state between calls, the way truncated BPTT feeds a long
     sequence block by block: the forward pass continues from where the previous block ended,
     the backward pass stops at the block's start.
+
+    ``input_grad`` (True unless set otherwise) says whether ``backward`` computes
+    $\partial L / \partial x_t$; a network's first layer, whose input is the data, sets it to
+    False and gets None, one large matrix product less (as `dl_notes.layers.Affine`).
     """
 
     cell_type: type[RecurrentCell] = RecurrentCell
@@ -260,6 +264,7 @@ class TimeRecurrent:
             setattr(self, p, getattr(self.cell, p))
             setattr(self, "d" + p, getattr(self.cell, "d" + p))
         self.stateful = bool(stateful)
+        self.input_grad = True
         self.state: tuple[np.ndarray, ...] | None = None
         self.dstate0: tuple[np.ndarray, ...] | None = None
         self._cache = None
@@ -309,21 +314,26 @@ class TimeRecurrent:
         ax += cell.b
         ax = ax.reshape(N, T, -1)
         hs = np.empty((N, T, cell.hidden_size), cell.Wx.dtype)
-        # h_{t-1} of every step, for dWh in one product after the backward loop
-        hs_prev = np.empty_like(hs) if cell.dWh_from_dax else None
+        h0 = state[0]
         caches = []
         for t in range(T):
-            if hs_prev is not None:
-                hs_prev[:, t] = state[0]
             state, cache = cell.step(ax[:, t], state)
             hs[:, t] = state[0]
             caches.append(cache)
+        hs_prev = None
+        if cell.dWh_from_dax:  # h_{t-1} of every step, for dWh in one product after the backward loop
+            hs_prev = np.empty_like(hs)
+            hs_prev[:, 0] = h0
+            hs_prev[:, 1:] = hs[:, :-1]
         self.state = state
         self._cache = (xs, caches, hs_prev)
         return hs
 
-    def backward(self, dhs: np.ndarray) -> np.ndarray:
-        """$\\partial L / \\partial x_t$ for every step, (N, T, D), from $\\partial L / \\partial h_t$ (N, T, H)."""
+    def backward(self, dhs: np.ndarray) -> np.ndarray | None:
+        """$\\partial L / \\partial x_t$ for every step, (N, T, D), from $\\partial L / \\partial h_t$ (N, T, H).
+
+        None when ``input_grad`` is False.
+        """
         where = f"{type(self).__name__}.backward"
         cell = self.cell
         xs, caches, hs_prev = forward_cache(where, self._cache)
@@ -346,6 +356,8 @@ class TimeRecurrent:
         cell.dWx[...] = xs.reshape(N * T, D).T @ dax
         cell.db[...] = dax.sum(axis=0)
         self.dstate0 = dstate
+        if not self.input_grad:
+            return None
         return (dax @ cell.Wx.T).reshape(N, T, D)
 
 

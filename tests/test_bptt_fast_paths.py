@@ -81,3 +81,21 @@ def test_lstm_gates_through_one_tanh_are_the_sigmoid():
     h_new, c_new = LSTM(Wx, Wh, b).forward(x, h, c)
     np.testing.assert_allclose(c_new, f * c + i * g, rtol=1e-13)
     np.testing.assert_allclose(h_new, o * np.tanh(f * c + i * g), rtol=1e-13)
+
+
+def test_without_input_grad_backward_returns_none_and_the_same_parameter_gradients():
+    """RecurrentNet's layer reads the data: it skips dL/dx (one large product), nothing else changes."""
+    from dl_notes.recurrent_nets import RecurrentNet
+
+    net = RecurrentNet(D, H, 2, cell="lstm", dtype=np.float64, seed=0)
+    assert net.recurrent.input_grad is False
+    xs, ts = np.random.default_rng(4).normal(size=(N, T, D)), np.zeros((N, T), dtype=int)
+    skipped = {k: g.copy() for k, g in net.gradient(xs, ts).items()}
+    net.recurrent.input_grad = True
+    full = net.gradient(xs, ts)
+    assert net.recurrent.backward(np.ones((N, T, H))).shape == (N, T, D)
+    for key in full:
+        np.testing.assert_array_equal(skipped[key], full[key])
+    net.recurrent.input_grad = False
+    net.predict(xs)
+    assert net.recurrent.backward(np.ones((N, T, H))) is None

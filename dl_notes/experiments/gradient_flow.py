@@ -118,6 +118,7 @@ def run(config: Config) -> Result:
         for i in range(config.inits):
             rng = np.random.default_rng([config.seed, i])
             layer = RecurrentNet(D, H, 1, cell=cell, output="last", dtype=np.float64, rng=rng).recurrent
+            layer.input_grad = True  # the net skips dL/dx (its input is data); here it is the measurement
             if cell == "lstm":
                 layer.b[H:2 * H] = forget_bias  # gate order i, f, g, o
             runs.append(input_gradient_norms(layer, rng.standard_normal((N, T, D)), _unit(rng, H)))
