@@ -357,6 +357,11 @@ def torch_lstm_step_fn(torch, x, t):
 # here: the MLP step of either got 1.5-2x slower next to the other).
 
 IMPLEMENTATIONS = ("dl_notes", "pytorch", "course")
+# A pause between turns. After its work a process's BLAS and OpenMP threads keep spinning for a
+# while before they sleep; the next implementation's turn would share the two cores with them.
+# Measured here: the dl_notes LSTM step took 9-10 ms in a round's first turn and 17-19 ms right
+# after the course-style process's turn, while its own threads waited for those to stop.
+SETTLE = 0.25
 
 
 def make_step(impl: str, net: str) -> Callable[[], None]:
@@ -392,7 +397,8 @@ def worker(impl: str, net: str) -> int:
 def measure(impls: list[str], net: str, rounds: int, budget: float, threads: int) -> dict[str, dict]:
     """Per implementation: its step time (ms) and, per round, its time next to the others'.
 
-    The implementations take turns, in a rotated order each round. Within a turn, a step's time
+    The implementations take turns, in a rotated order each round, with a pause of `SETTLE`
+    seconds after each (so that the previous process's spinning threads are asleep). Within a turn, a step's time
     is the 10th percentile of the turn's steps (load from other processes only ever adds time,
     in bursts). This shared machine also switches for seconds at a time between two speeds (the
     same step measured here at 0.70 ms, then 1.10 ms); turns of one round are close in time, so a
@@ -412,6 +418,7 @@ def measure(impls: list[str], net: str, rounds: int, budget: float, threads: int
                 workers[impl].stdin.flush()
                 ms = [float(s) * 1e3 for s in workers[impl].stdout.readline().split()]
                 turns[impl].append(float(np.percentile(ms, 10)))
+                time.sleep(SETTLE)
     finally:
         for w in workers.values():
             w.stdin.close()
