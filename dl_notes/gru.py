@@ -180,7 +180,7 @@ class TimeGRU(TimeRecurrent):
     @property
     def gates(self) -> dict[str, np.ndarray]:
         """The last forward pass's reset gate ``r``, update gate ``z`` and candidate ``h_bar``, each (N, T, H)."""
-        _, caches = forward_cache(f"{type(self).__name__}.gates", self._cache)
+        caches = forward_cache(f"{type(self).__name__}.gates", self._cache)[1]
         H = self.cell.hidden_size
         rz = np.stack([c[1] for c in caches], axis=1)  # (N, T, 2H): r and z side by side
         return {"r": rz[..., :H], "z": rz[..., H:], "h_bar": np.stack([c[2] for c in caches], axis=1)}

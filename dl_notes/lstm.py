@@ -101,19 +101,26 @@ class LSTM(RecurrentCell):
 
     n_gates = 4
     state_names = ("h", "c")
+    dWh_from_dax = True
 
     def __init__(self, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray, peephole: np.ndarray | None = None) -> None:
         if peephole is not None:
             self.peephole = parameter("peephole", peephole, 1, "(3*H,)")
             self.parameter_names = (*RecurrentCell.parameter_names, "peephole")
         super().__init__(Wx, Wh, b)
+        H = self.hidden_size
         if peephole is not None:
-            H = self.hidden_size
             if self.peephole.shape != (3 * H,):
                 raise ValueError(f"LSTM: peephole must have shape (3*H,) = ({3 * H},) for the weights p_i, p_f, "
                                  f"p_o of H = {H} units, got {self.peephole.shape}")
             if self.peephole.dtype != self.Wh.dtype:
                 raise TypeError(f"LSTM: peephole must have the dtype of Wh ({self.Wh.dtype}), got {self.peephole.dtype}")
+        # σ(a) = (1 + tanh(a/2)) / 2: all four gates in one tanh, tanh(s·a)·s + t per column,
+        # with s = 1/2, t = 1/2 for i, f, o and s = 1, t = 0 for the candidate g.
+        self._scale = np.full(4 * H, 0.5, Wh.dtype)
+        self._scale[2 * H:3 * H] = 1
+        self._shift = np.full(4 * H, 0.5, Wh.dtype)
+        self._shift[2 * H:3 * H] = 0
 
     def forward(self, x: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return self._forward(x, h_prev, c_prev)
@@ -127,18 +134,19 @@ class LSTM(RecurrentCell):
         A = h_prev @ self.Wh
         A += ax
         if self.parameter_names[-1] == "peephole":
-            return self._peephole_step(A, h_prev, c_prev)
-        _sigmoid(A[:, :2 * H])
-        _sigmoid(A[:, 3 * H:])
-        np.tanh(A[:, 2 * H:3 * H], out=A[:, 2 * H:3 * H])
+            return self._peephole_step(A, c_prev)
+        A *= self._scale
+        np.tanh(A, out=A)
+        A *= self._scale
+        A += self._shift
         i, f, g, o = A[:, :H], A[:, H:2 * H], A[:, 2 * H:3 * H], A[:, 3 * H:]
         c = f * c_prev
         c += i * g
         tanh_c = np.tanh(c)
         h = o * tanh_c
-        return (h, c), (h_prev, c_prev, A, tanh_c)
+        return (h, c), (c_prev, A, tanh_c)
 
-    def _peephole_step(self, A, h_prev, c_prev):
+    def _peephole_step(self, A, c_prev):
         """The step with peepholes: i and f also see c_{t-1}, o sees the new c_t."""
         H = self.hidden_size
         p_i, p_f, p_o = self.peephole[:H], self.peephole[H:2 * H], self.peephole[2 * H:]
@@ -153,29 +161,47 @@ class LSTM(RecurrentCell):
         _sigmoid(A[:, 3 * H:])
         tanh_c = np.tanh(c)
         h = A[:, 3 * H:] * tanh_c
-        return (h, c), (h_prev, c_prev, A, tanh_c, c)
+        return (h, c), (c_prev, A, tanh_c, c)
 
     def step_backward(self, dstate, cache):
+        if len(cache) == 4:
+            return self._peephole_step_backward(dstate, cache)
         dh, dc = dstate
-        h_prev, c_prev, A, tanh_c, *peephole_cache = cache
+        c_prev, A, tanh_c = cache
+        H = self.hidden_size
+        i, f, g, o = A[:, :H], A[:, H:2 * H], A[:, 2 * H:3 * H], A[:, 3 * H:]
+        dc_t = tanh_c * tanh_c                  # dc + dh ⊙ o ⊙ (1 - tanh² c)
+        np.subtract(1, dc_t, out=dc_t)
+        dc_t *= o
+        dc_t *= dh
+        dc_t += dc
+        dA = np.empty_like(A)
+        np.multiply(dc_t, g, out=dA[:, :H])
+        np.multiply(dc_t, c_prev, out=dA[:, H:2 * H])
+        np.multiply(dc_t, i, out=dA[:, 2 * H:3 * H])
+        np.multiply(dh, tanh_c, out=dA[:, 3 * H:])
+        slope = 1 - A                           # σ' = σ(1 - σ) for i, f, o; tanh' = 1 - g² for g
+        slope *= A
+        np.multiply(g, g, out=slope[:, 2 * H:3 * H])
+        np.subtract(1, slope[:, 2 * H:3 * H], out=slope[:, 2 * H:3 * H])
+        dA *= slope
+        return dA, (dc_t * f,)
+
+    def _peephole_step_backward(self, dstate, cache):
+        dh, dc = dstate
+        c_prev, A, tanh_c, c = cache
         H = self.hidden_size
         i, f, g, o = A[:, :H], A[:, H:2 * H], A[:, 2 * H:3 * H], A[:, 3 * H:]
         dA = np.empty_like(A)
         dA[:, 3 * H:] = dh * tanh_c * o * (1 - o)
-        dc = dc + dh * o * (1 - tanh_c * tanh_c)
-        if peephole_cache:
-            dc += dA[:, 3 * H:] * self.peephole[2 * H:]
+        dc = dc + dh * o * (1 - tanh_c * tanh_c) + dA[:, 3 * H:] * self.peephole[2 * H:]
         dA[:, :H] = dc * g * i * (1 - i)
         dA[:, H:2 * H] = dc * c_prev * f * (1 - f)
         dA[:, 2 * H:3 * H] = dc * i * (1 - g * g)
-        self.dWh += h_prev.T @ dA
-        dc_prev = dc * f
-        if peephole_cache:
-            (c,) = peephole_cache
-            dc_prev += dA[:, :H] * self.peephole[:H] + dA[:, H:2 * H] * self.peephole[H:2 * H]
-            self.dpeephole[:2 * H] += (dA[:, :2 * H] * np.tile(c_prev, 2)).sum(axis=0)
-            self.dpeephole[2 * H:] += (dA[:, 3 * H:] * c).sum(axis=0)
-        return dA, (dA @ self.Wh.T, dc_prev)
+        dc_prev = dc * f + dA[:, :H] * self.peephole[:H] + dA[:, H:2 * H] * self.peephole[H:2 * H]
+        self.dpeephole[:2 * H] += (dA[:, :2 * H] * np.tile(c_prev, 2)).sum(axis=0)
+        self.dpeephole[2 * H:] += (dA[:, 3 * H:] * c).sum(axis=0)
+        return dA, (dc_prev,)
 
 
 class TimeLSTM(TimeRecurrent):

@@ -104,6 +104,7 @@ class RecurrentNet:
             parts = {"_f": self.recurrent.forward_layer, "_b": self.recurrent.backward_layer}
         else:
             self.recurrent = recurrent_layer()
+            self.recurrent.input_grad = False  # its input is the data: skip dL/dx, as PyTorch does
             parts = {"": self.recurrent}
         self._owners = {}
         for suffix, layer in parts.items():

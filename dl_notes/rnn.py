@@ -18,7 +18,8 @@ and ``Wh`` (H, G·H) for G gates (1 for the RNN, 4 for `dl_notes.lstm.LSTM`, 3 f
 `dl_notes.gru.GRU`), so that one matrix product computes every gate. The time layers
 compute the input's share $x_t W_x + b$ for all time steps in one product before the loop,
 and $\partial L / \partial W_x$, $\partial L / \partial b$ and $\partial L / \partial x$ in
-one product after it; only the recurrence runs step by step.
+one product after it (and $\partial L / \partial W_h$ too for the RNN and the LSTM); only the
+recurrence runs step by step.
 
 Layers compute in the dtype of their parameters (float32 by default in the networks that
 build them, float64 for gradient checks).
@@ -39,12 +40,21 @@ class RecurrentCell:
     A subclass sets ``n_gates`` and ``state_names`` and implements ``step(ax, state)`` (the
     step after the input's share ``ax`` $= x_t W_x + b$ is known) and
     ``step_backward(dstate, cache)``, which returns $\partial L / \partial a_x$ and the
-    gradient of the previous state, and adds the step's $\partial L / \partial W_h$ to
-    ``dWh``. The time layers call these two; ``forward``/``backward`` of a cell wrap them
-    for a single step.
+    gradient of the previous state. The time layers call these two; ``forward``/``backward``
+    of a cell wrap them for a single step.
+
+    Where $h_{t-1}$ enters the step only through $h_{t-1} W_h$, added to $a_x$ (the RNN and
+    the LSTM), $\partial L / \partial h_{t-1} = \partial L / \partial a_x \, W_h^\top$ and
+    the step's $\partial L / \partial W_h = h_{t-1}^\top \, \partial L / \partial a_x$.
+    Such a class sets ``dWh_from_dax = True``: its ``step_backward`` returns the gradients of
+    the other states only (the LSTM's $c_{t-1}$) and leaves ``dWh`` alone, and the caller
+    computes both, the time layers $\partial L / \partial W_h$ for all steps in one matrix
+    product after the loop. Otherwise (the GRU, whose candidate sees $r_t \odot h_{t-1}$)
+    ``step_backward`` returns every state's gradient and adds the step's share to ``dWh``.
     """
 
     n_gates = 1
+    dWh_from_dax = False
     state_names: tuple[str, ...] = ("h",)
     parameter_names: tuple[str, ...] = ("Wx", "Wh", "b")
 
@@ -107,17 +117,20 @@ class RecurrentCell:
         x = self._input(where, x)
         state = self.check_state(where, state, len(x))
         new_state, step_cache = self.step(x @ self.Wx + self.b, state)
-        self.cache = (x, step_cache, new_state[0].shape)
+        self.cache = (x, state[0], step_cache, new_state[0].shape)
         return new_state
 
     def _backward(self, *dstate: np.ndarray) -> tuple[np.ndarray, ...]:
         where = f"{type(self).__name__}.backward"
-        x, step_cache, shape = forward_cache(where, self.cache)
+        x, h_prev, step_cache, shape = forward_cache(where, self.cache)
         dstate = tuple(upstream_gradient(where, d, shape, self.Wh.dtype) for d in dstate)
         self.dWh[...] = 0
         for p in self.parameter_names[3:]:
             getattr(self, "d" + p)[...] = 0
         dax, dstate_prev = self.step_backward(dstate, step_cache)
+        if self.dWh_from_dax:
+            self.dWh[...] = h_prev.T @ dax
+            dstate_prev = (dax @ self.Wh.T, *dstate_prev)
         self.dWx[...] = x.T @ dax
         self.db[...] = dax.sum(axis=0)
         return (dax @ self.Wx.T, *dstate_prev)
@@ -200,17 +213,20 @@ class RNN(RecurrentCell):
     def backward(self, dh_next: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return self._backward(dh_next)
 
+    dWh_from_dax = True
+
     def step(self, ax, state):
         (h_prev,) = state
-        h = _activate(ax + h_prev @ self.Wh, self.activation)
-        return (h,), (h_prev, h)
+        u = h_prev @ self.Wh
+        u += ax
+        h = _activate(u, self.activation)
+        return (h,), h
 
     def step_backward(self, dstate, cache):
         (dh,) = dstate
-        h_prev, h = cache
-        du = dh * _activation_grad(h, self.activation)
-        self.dWh += h_prev.T @ du
-        return du, (du @ self.Wh.T,)
+        du = _activation_grad(cache, self.activation)
+        du *= dh
+        return du, ()
 
 
 class TimeRecurrent:
@@ -234,6 +250,10 @@ class TimeRecurrent:
     ``stateful=True`` keeps the last state between calls, the way truncated BPTT feeds a long
     sequence block by block: the forward pass continues from where the previous block ended,
     the backward pass stops at the block's start.
+
+    ``input_grad`` (True unless set otherwise) says whether ``backward`` computes
+    $\partial L / \partial x_t$; a network's first layer, whose input is the data, sets it to
+    False and gets None, one large matrix product less (as `dl_notes.layers.Affine`).
     """
 
     cell_type: type[RecurrentCell] = RecurrentCell
@@ -244,6 +264,7 @@ class TimeRecurrent:
             setattr(self, p, getattr(self.cell, p))
             setattr(self, "d" + p, getattr(self.cell, "d" + p))
         self.stateful = bool(stateful)
+        self.input_grad = True
         self.state: tuple[np.ndarray, ...] | None = None
         self.dstate0: tuple[np.ndarray, ...] | None = None
         self._cache = None
@@ -289,35 +310,54 @@ class TimeRecurrent:
             state = cell.check_state(where, self.state, N)
         else:
             state = cell.zero_state(N)
-        ax = (xs.reshape(N * T, D).astype(cell.Wx.dtype, copy=False) @ cell.Wx + cell.b).reshape(N, T, -1)
+        ax = xs.reshape(N * T, D).astype(cell.Wx.dtype, copy=False) @ cell.Wx
+        ax += cell.b
+        ax = ax.reshape(N, T, -1)
         hs = np.empty((N, T, cell.hidden_size), cell.Wx.dtype)
+        h0 = state[0]
         caches = []
         for t in range(T):
             state, cache = cell.step(ax[:, t], state)
             hs[:, t] = state[0]
             caches.append(cache)
+        hs_prev = None
+        if cell.dWh_from_dax:  # h_{t-1} of every step, for dWh in one product after the backward loop
+            hs_prev = np.empty_like(hs)
+            hs_prev[:, 0] = h0
+            hs_prev[:, 1:] = hs[:, :-1]
         self.state = state
-        self._cache = (xs, caches)
+        self._cache = (xs, caches, hs_prev)
         return hs
 
-    def backward(self, dhs: np.ndarray) -> np.ndarray:
-        """$\\partial L / \\partial x_t$ for every step, (N, T, D), from $\\partial L / \\partial h_t$ (N, T, H)."""
+    def backward(self, dhs: np.ndarray) -> np.ndarray | None:
+        """$\\partial L / \\partial x_t$ for every step, (N, T, D), from $\\partial L / \\partial h_t$ (N, T, H).
+
+        None when ``input_grad`` is False.
+        """
         where = f"{type(self).__name__}.backward"
         cell = self.cell
-        xs, caches = forward_cache(where, self._cache)
+        xs, caches, hs_prev = forward_cache(where, self._cache)
         N, T, D = xs.shape
         dhs = upstream_gradient(where, dhs, (N, T, cell.hidden_size), cell.Wx.dtype)
         for p in cell.parameter_names[1:]:
             getattr(cell, "d" + p)[...] = 0
         dax = np.empty((N, T, cell.Wx.shape[1]), cell.Wx.dtype)
         dstate = tuple(np.zeros((N, cell.hidden_size), cell.Wx.dtype) for _ in cell.state_names)
+        WhT = np.ascontiguousarray(cell.Wh.T) if hs_prev is not None else None  # a faster product than the view
         for t in reversed(range(T)):
             dstate = (dstate[0] + dhs[:, t], *dstate[1:])
-            dax[:, t], dstate = cell.step_backward(dstate, caches[t])
+            dax_t, dstate = cell.step_backward(dstate, caches[t])
+            if WhT is not None:
+                dstate = (dax_t @ WhT, *dstate)
+            dax[:, t] = dax_t
         dax = dax.reshape(N * T, -1)
+        if hs_prev is not None:
+            cell.dWh[...] = hs_prev.reshape(N * T, -1).T @ dax
         cell.dWx[...] = xs.reshape(N * T, D).T @ dax
         cell.db[...] = dax.sum(axis=0)
         self.dstate0 = dstate
+        if not self.input_grad:
+            return None
         return (dax @ cell.Wx.T).reshape(N, T, D)
 
 

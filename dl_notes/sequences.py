@@ -14,7 +14,7 @@ import numpy as np
 from ._checks import count, generator, nonnegative, one_of
 
 __all__ = ["to_bits", "from_bits", "binary_addition", "sine_wave", "sine_windows", "first_symbol_task",
-           "PhraseTags", "phrase_tags"]
+           "adding_problem", "PhraseTags", "phrase_tags"]
 
 
 def to_bits(values: object, binary_dim: int = 8) -> np.ndarray:
@@ -194,6 +194,55 @@ def first_symbol_task(n: int, length: int, n_classes: int = 4, noise: float = 0.
     xs = noise * rng.standard_normal((n, length, n_classes)) + 0.0  # + 0.0: no -0.0 when noise = 0
     xs[:, 0] = np.eye(n_classes)[ts]
     return xs.astype(np.float32), ts
+
+
+def adding_problem(n: int, length: int, *, rng: np.random.Generator | None = None,
+                   seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    r"""The adding problem: add the two numbers of a sequence that carry a marker.
+
+    Every step $t$ has two inputs, a number $v_t$ drawn uniformly from $[0, 1)$ and a marker
+    $m_t \in \{0, 1\}$; exactly two steps are marked, one in the first half of the sequence and
+    one in the second. The target is $\sum_t m_t v_t$. Predicting its mean (1) gives a mean
+    squared error equal to its variance, $2 \cdot \frac{1}{12} = \frac{1}{6}$; doing better
+    needs the value of the first marked step kept until the end, which is why Hochreiter and
+    Schmidhuber (1997) and Pascanu et al. (2013) use it to study gradients through time.
+
+    Parameters
+    ----------
+    n : int
+        Number of sequences.
+    length : int
+        Time steps $T \ge 2$.
+    rng, seed : optional
+        The generator, or its seed.
+
+    Returns
+    -------
+    xs : ndarray, shape (n, length, 2), float32
+        ``xs[..., 0]`` the numbers, ``xs[..., 1]`` the markers.
+    ts : ndarray, shape (n,), float32
+        The sums.
+
+    Examples
+    --------
+    >>> xs, ts = adding_problem(3, 6, seed=0)
+    >>> xs.shape, ts.shape
+    ((3, 6, 2), (3,))
+    >>> xs[..., 1].sum(axis=1)                      # two markers per sequence
+    array([2., 2., 2.], dtype=float32)
+    >>> bool(np.allclose(ts, (xs[..., 0] * xs[..., 1]).sum(axis=1)))
+    True
+    """
+    n, length = count("n", n), count("length", length, minimum=2)
+    rng = generator(rng, seed)
+    values = rng.random((n, length))
+    markers = np.zeros((n, length))
+    half = length // 2
+    rows = np.arange(n)
+    markers[rows, rng.integers(0, half, n)] = 1
+    markers[rows, rng.integers(half, length, n)] = 1
+    xs = np.stack([values, markers], axis=2).astype(np.float32)
+    return xs, (values * markers).sum(axis=1).astype(np.float32)
 
 
 class PhraseTags(NamedTuple):

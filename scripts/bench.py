@@ -1,14 +1,17 @@
-"""Time one training step (forward, backward, SGD update) of the course's two networks.
+"""Time one training step (forward, backward, SGD update) of the course's networks.
 
 Three implementations of the same architectures, on the same batch:
 
-- ``dl_notes``: ``dl_notes.nets.MultiLayerNet`` and ``SimpleConvNet`` (float32);
+- ``dl_notes``: ``dl_notes.nets.MultiLayerNet``, ``SimpleConvNet`` and
+  ``dl_notes.recurrent_nets.RecurrentNet`` (float32);
 - ``pytorch``: the same layers in ``torch.nn`` on the CPU, with as many threads as NumPy's BLAS;
 - ``course``: the course's way (below): float64 everywhere, im2col as a Python loop over the
-  filter into float64, max pooling through im2col and ``argmax``.
+  filter into float64, max pooling through im2col and ``argmax``; the LSTM as the book's
+  second volume writes it, a list of cell objects each doing its own step.
 
 Networks: (a) MultiLayerNet 784-[100]x5-10, ReLU; (b) SimpleConvNet, Conv 30@5x5 - ReLU -
-MaxPool 2x2/2 - Affine 100 - ReLU - Affine 10 on 1x28x28. Batch 100, softmax cross-entropy.
+MaxPool 2x2/2 - Affine 100 - ReLU - Affine 10 on 1x28x28; batch 100. (c) LSTM 128 -> 128 over
+32 time steps with an affine layer to 10 classes at every step; batch 32. Softmax cross-entropy.
 
 Each implementation runs in a worker process of its own (same data, same thread count), and
 each round runs every worker for a while in turn (rotating who goes first). A turn's step time
@@ -49,6 +52,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BATCH = 100
 MLP_SIZES = [784, 100, 100, 100, 100, 100, 10]
 CNN = dict(C=1, H=28, W=28, FN=30, FS=5, hidden=100, out=10)
+LSTM = dict(N=32, T=32, D=128, H=128, out=10)
+NETS = ("mlp", "cnn", "lstm")
 RATIOS = {"dl_notes_vs_pytorch": ("dl_notes", "pytorch"), "course_vs_dl_notes": ("course", "dl_notes")}
 
 
@@ -58,6 +63,9 @@ def step_flops(net: str) -> float:
     """3x the multiply-adds (x2) of the forward matrix products of one batch."""
     if net == "mlp":
         forward = sum(2 * BATCH * a * b for a, b in zip(MLP_SIZES, MLP_SIZES[1:]))
+    elif net == "lstm":
+        N, T, D, H, O = (LSTM[k] for k in ("N", "T", "D", "H", "out"))
+        forward = 2 * N * T * (D * 4 * H + H * 4 * H + H * O)
     else:
         OH = CNN["H"] - CNN["FS"] + 1
         pooled = CNN["FN"] * (OH // 2) ** 2
@@ -202,6 +210,80 @@ def course_cnn(rng):
     return CourseNet([conv, CourseRelu(), CoursePooling(2, 2, 2), fc1, CourseRelu(), fc2], owners)
 
 
+class CourseLSTMCell:
+    """One time step, the book's second volume's way: gates f, g, i, o, each step its own object."""
+
+    def __init__(self, Wx, Wh, b):
+        self.Wx, self.Wh, self.b = Wx, Wh, b
+
+    def forward(self, x, h_prev, c_prev):
+        H = h_prev.shape[1]
+        A = x @ self.Wx + h_prev @ self.Wh + self.b
+        f, g = 1 / (1 + np.exp(-A[:, :H])), np.tanh(A[:, H:2 * H])
+        i, o = 1 / (1 + np.exp(-A[:, 2 * H:3 * H])), 1 / (1 + np.exp(-A[:, 3 * H:]))
+        c = f * c_prev + g * i
+        h = o * np.tanh(c)
+        self.cache = (x, h_prev, c_prev, i, f, g, o, c)
+        return h, c
+
+    def backward(self, dh, dc):
+        x, h_prev, c_prev, i, f, g, o, c = self.cache
+        tanh_c = np.tanh(c)
+        ds = dc + dh * o * (1 - tanh_c ** 2)
+        dA = np.hstack((ds * c_prev * f * (1 - f), ds * i * (1 - g ** 2), ds * g * i * (1 - i),
+                        dh * tanh_c * o * (1 - o)))
+        self.dWx, self.dWh, self.db = x.T @ dA, h_prev.T @ dA, dA.sum(axis=0)
+        return dA @ self.Wx.T, dA @ self.Wh.T, ds * f
+
+
+class CourseTimeLSTM:
+    def __init__(self, Wx, Wh, b):
+        self.Wx, self.Wh, self.b = Wx, Wh, b
+
+    def forward(self, xs):
+        N, T, _ = xs.shape
+        H = self.Wh.shape[0]
+        h, c = np.zeros((N, H)), np.zeros((N, H))
+        hs, self.layers = np.empty((N, T, H)), []
+        for t in range(T):
+            layer = CourseLSTMCell(self.Wx, self.Wh, self.b)
+            h, c = layer.forward(xs[:, t], h, c)
+            hs[:, t] = h
+            self.layers.append(layer)
+        return hs
+
+    def backward(self, dhs):
+        N, T, H = dhs.shape
+        dxs = np.empty((N, T, self.Wx.shape[0]))
+        dh, dc = np.zeros((N, H)), np.zeros((N, H))
+        self.dWx, self.dWh, self.db = np.zeros_like(self.Wx), np.zeros_like(self.Wh), np.zeros_like(self.b)
+        for t in reversed(range(T)):
+            layer = self.layers[t]
+            dxs[:, t], dh, dc = layer.backward(dhs[:, t] + dh, dc)
+            self.dWx += layer.dWx
+            self.dWh += layer.dWh
+            self.db += layer.db
+        return dxs
+
+
+class CourseTimeAffine(CourseAffine):
+    def forward(self, xs):
+        self.shape3 = xs.shape
+        return super().forward(xs.reshape(-1, xs.shape[2]))
+
+    def backward(self, dout):
+        return super().backward(dout).reshape(self.shape3)
+
+
+def course_lstm(rng):
+    D, H, O = LSTM["D"], LSTM["H"], LSTM["out"]
+    lstm = CourseTimeLSTM(rng.standard_normal((D, 4 * H)) / np.sqrt(D), rng.standard_normal((H, 4 * H)) / np.sqrt(H),
+                          np.zeros(4 * H))
+    affine = CourseTimeAffine(rng.standard_normal((H, O)) / np.sqrt(H), np.zeros(O))
+    owners = {"Wx": (lstm, "Wx"), "Wh": (lstm, "Wh"), "b": (lstm, "b"), "W_out": (affine, "W"), "b_out": (affine, "b")}
+    return CourseNet([lstm, affine], owners)
+
+
 def course_step(net, x, t):
     grads = net.gradient(x, t)
     for key, param in net.params.items():                       # SGD, lr 0.01
@@ -216,6 +298,9 @@ def dl_notes_step_fn(net_name: str, x, t):
 
     if net_name == "mlp":
         net = MultiLayerNet(784, MLP_SIZES[1:-1], 10, seed=0)
+    elif net_name == "lstm":
+        from dl_notes.recurrent_nets import RecurrentNet
+        net = RecurrentNet(LSTM["D"], LSTM["H"], LSTM["out"], cell="lstm", seed=0)
     else:
         net = SimpleConvNet((CNN["C"], CNN["H"], CNN["W"]), {"filter_num": CNN["FN"], "filter_size": CNN["FS"]},
                             hidden_size=CNN["hidden"], output_size=CNN["out"], seed=0)
@@ -228,6 +313,8 @@ def dl_notes_step_fn(net_name: str, x, t):
 
 def torch_step_fn(torch, net_name: str, x, t):
     nn = torch.nn
+    if net_name == "lstm":
+        return torch_lstm_step_fn(torch, x, t)
     if net_name == "mlp":
         layers = []
         for a, b in zip(MLP_SIZES, MLP_SIZES[1:]):
@@ -249,27 +336,52 @@ def torch_step_fn(torch, net_name: str, x, t):
     return step
 
 
+def torch_lstm_step_fn(torch, x, t):
+    nn = torch.nn
+    lstm, head = nn.LSTM(LSTM["D"], LSTM["H"], batch_first=True), nn.Linear(LSTM["H"], LSTM["out"])
+    optimizer = torch.optim.SGD([*lstm.parameters(), *head.parameters()], lr=0.01)
+    loss_fn = nn.CrossEntropyLoss()
+    tx, tt = torch.from_numpy(x), torch.from_numpy(t.reshape(-1).astype(np.int64))
+
+    def step():
+        optimizer.zero_grad()
+        hs, _ = lstm(tx)
+        loss_fn(head(hs).reshape(-1, LSTM["out"]), tt).backward()
+        optimizer.step()
+    return step
+
+
 # --- measuring ---------------------------------------------------------------------------------
 # Each implementation runs in a worker process of its own: in one process, PyTorch's OpenMP
 # threads and OpenBLAS's threads spin-wait after their work and slow each other down (measured
 # here: the MLP step of either got 1.5-2x slower next to the other).
 
 IMPLEMENTATIONS = ("dl_notes", "pytorch", "course")
+# A pause between turns. After its work a process's BLAS and OpenMP threads keep spinning for a
+# while before they sleep; the next implementation's turn would share the two cores with them.
+# Measured here: the dl_notes LSTM step took 9-10 ms in a round's first turn and 17-19 ms right
+# after the course-style process's turn, while its own threads waited for those to stop.
+SETTLE = 0.25
 
 
 def make_step(impl: str, net: str) -> Callable[[], None]:
     rng = np.random.default_rng(0)
-    t = rng.integers(0, 10, BATCH)
-    x = (rng.random((BATCH, 784), dtype=np.float32) if net == "mlp"
-         else rng.random((BATCH, CNN["C"], CNN["H"], CNN["W"]), dtype=np.float32))
+    if net == "lstm":
+        t = rng.integers(0, LSTM["out"], (LSTM["N"], LSTM["T"]))
+        x = rng.standard_normal((LSTM["N"], LSTM["T"], LSTM["D"]), dtype=np.float32)
+    else:
+        t = rng.integers(0, 10, BATCH)
+        x = (rng.random((BATCH, 784), dtype=np.float32) if net == "mlp"
+             else rng.random((BATCH, CNN["C"], CNN["H"], CNN["W"]), dtype=np.float32))
     if impl == "dl_notes":
         return dl_notes_step_fn(net, x, t)
     if impl == "pytorch":
         import torch
         torch.set_num_threads(int(os.environ["BENCH_THREADS"]))
         return torch_step_fn(torch, net, x, t)
-    course = (course_mlp if net == "mlp" else course_cnn)(np.random.default_rng(0))
-    return lambda: course_step(course, x, t)
+    course = {"mlp": course_mlp, "cnn": course_cnn, "lstm": course_lstm}[net](np.random.default_rng(0))
+    labels = t.reshape(-1)                                      # one label per (sequence, step)
+    return lambda: course_step(course, x, labels)
 
 
 def worker(impl: str, net: str) -> int:
@@ -285,7 +397,8 @@ def worker(impl: str, net: str) -> int:
 def measure(impls: list[str], net: str, rounds: int, budget: float, threads: int) -> dict[str, dict]:
     """Per implementation: its step time (ms) and, per round, its time next to the others'.
 
-    The implementations take turns, in a rotated order each round. Within a turn, a step's time
+    The implementations take turns, in a rotated order each round, with a pause of `SETTLE`
+    seconds after each (so that the previous process's spinning threads are asleep). Within a turn, a step's time
     is the 10th percentile of the turn's steps (load from other processes only ever adds time,
     in bursts). This shared machine also switches for seconds at a time between two speeds (the
     same step measured here at 0.70 ms, then 1.10 ms); turns of one round are close in time, so a
@@ -305,6 +418,7 @@ def measure(impls: list[str], net: str, rounds: int, budget: float, threads: int
                 workers[impl].stdin.flush()
                 ms = [float(s) * 1e3 for s in workers[impl].stdout.readline().split()]
                 turns[impl].append(float(np.percentile(ms, 10)))
+                time.sleep(SETTLE)
     finally:
         for w in workers.values():
             w.stdin.close()
@@ -343,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--budget", type=float, default=0.1, help="seconds per implementation per round")
     parser.add_argument("--no-torch", action="store_true")
-    parser.add_argument("--nets", nargs="+", choices=("mlp", "cnn"), default=["mlp", "cnn"])
+    parser.add_argument("--nets", nargs="+", choices=NETS, default=list(NETS))
     parser.add_argument("--worker", nargs=2, metavar=("IMPL", "NET"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -397,7 +511,7 @@ def main(argv: list[str] | None = None) -> int:
                     "env": {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
                                                            "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")},
                     "loadavg_before": load_before, "loadavg_after": load_after},
-        "batch": BATCH, "rounds": args.rounds, "gemm_float32_gflops": peak, "gemm_float64_gflops": peak64,
+        "batch": BATCH, "lstm": LSTM, "rounds": args.rounds, "gemm_float32_gflops": peak, "gemm_float64_gflops": peak64,
         "step_gflop": {n: step_flops(n) / 1e9 for n in results},
         "results": results, "ratios": ratios, "targets": TARGETS, "met": verdicts,
     }

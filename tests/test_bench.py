@@ -35,7 +35,7 @@ def test_readme_shows_the_recorded_table(report):
 
 
 def test_the_record_covers_both_networks_and_all_three_implementations(report):
-    assert set(report["results"]) == {"mlp", "cnn"}
+    assert set(report["results"]) == {"mlp", "cnn", "lstm"}
     for net, by_impl in report["results"].items():
         assert set(by_impl) == {"dl_notes", "pytorch", "course"}, net
         for impl, r in by_impl.items():
@@ -44,7 +44,7 @@ def test_the_record_covers_both_networks_and_all_three_implementations(report):
     assert report["machine"]["torch"].startswith("2.13.0")
 
 
-@pytest.mark.parametrize("net", ["mlp", "cnn"])
+@pytest.mark.parametrize("net", ["mlp", "cnn", "lstm"])
 def test_recorded_ratios_and_verdicts_follow_from_the_round_times(report, net):
     rounds = {impl: np.array(r["rounds_ms"]) for impl, r in report["results"][net].items()}
     vs_pytorch = np.median(rounds["dl_notes"] / rounds["pytorch"])
@@ -68,15 +68,15 @@ def test_tables_are_in_the_page_language(report, lang):
 
 
 def test_the_script_runs_end_to_end_without_torch(tmp_path):
-    """A tiny run (MLP only, two short rounds): the script works and writes a complete record."""
+    """A tiny run (MLP and LSTM, two short rounds): the script works and writes a complete record."""
     out, readme = tmp_path / "bench.json", tmp_path / "README.md"
     readme.write_text("before\n" + "\n".join(bench.README_MARKERS) + "\nafter\n")
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--no-torch", "--nets", "mlp",
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--no-torch", "--nets", "mlp", "lstm",
                            "--rounds", "2", "--budget", "0.005", "--json", str(out), "--readme", str(readme)],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     record = json.loads(out.read_text())
-    assert set(record["results"]["mlp"]) == {"dl_notes", "course"}
+    assert set(record["results"]["mlp"]) == set(record["results"]["lstm"]) == {"dl_notes", "course"}
     assert record["ratios"]["mlp"]["dl_notes_vs_pytorch"] is None
     text = readme.read_text()
     assert text.startswith("before\n") and text.endswith("after\n")
