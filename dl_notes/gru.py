@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import forward_cache, parameter
-from .lstm import _sigmoid
+from .activations import sigmoid
 from .rnn import RecurrentCell, TimeRecurrent
 
 __all__ = ["GRU", "TimeGRU", "from_pytorch"]
@@ -104,11 +104,11 @@ class GRU(RecurrentCell):
         Wh = self.Wh
         if self.reset_after:
             ah = h_prev @ Wh
-            rz = _sigmoid(ax[:, :2 * H] + ah[:, :2 * H])
+            rz = sigmoid(ax[:, :2 * H] + ah[:, :2 * H])
             hn = ah[:, 2 * H:] + self.bh
             n = np.tanh(ax[:, 2 * H:] + rz[:, :H] * hn)
         else:
-            rz = _sigmoid(ax[:, :2 * H] + h_prev @ Wh[:, :2 * H])
+            rz = sigmoid(ax[:, :2 * H] + h_prev @ Wh[:, :2 * H])
             hn = rz[:, :H] * h_prev  # r ⊙ h_prev, the candidate's recurrent input
             n = np.tanh(ax[:, 2 * H:] + hn @ Wh[:, 2 * H:])
         z = rz[:, H:]

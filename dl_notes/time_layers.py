@@ -12,7 +12,7 @@ import numpy as np
 
 from ._checks import array, batch, forward_cache, labels, upstream_gradient
 from .layers import Affine
-from .losses import _softmax_cross_entropy, _softmax_minus_target
+from .losses import SoftmaxWithLoss
 
 __all__ = ["TimeAffine", "TimeSoftmaxWithLoss", "Bidirectional"]
 
@@ -80,6 +80,7 @@ class TimeSoftmaxWithLoss:
 
     def __init__(self, ignore_label: int = -1) -> None:
         self.ignore_label = int(ignore_label)
+        self._softmax = SoftmaxWithLoss()  # on the steps that count, flattened to (|V|, V)
         self.loss: float | None = None
         self.y: np.ndarray | None = None
         self._cache = None
@@ -98,15 +99,15 @@ class TimeSoftmaxWithLoss:
         if not mask.any():
             raise ValueError(f"{where}: every label is ignore_label = {self.ignore_label}; nothing to learn from")
         kept = labels("ts", ts.reshape(-1)[mask], int(mask.sum()), V)
-        self.loss, y, _ = _softmax_cross_entropy(xs.reshape(N * T, V)[mask], kept, where)
-        self.y = y
-        self._cache = (xs.shape, mask, kept)
+        self.loss = self._softmax.forward(xs.reshape(N * T, V)[mask], kept)
+        self.y = self._softmax.y
+        self._cache = (xs.shape, mask)
         return self.loss
 
     def backward(self, dout: float = 1) -> np.ndarray:
-        shape, mask, kept = forward_cache("TimeSoftmaxWithLoss.backward", self._cache)
+        shape, mask = forward_cache("TimeSoftmaxWithLoss.backward", self._cache)
         dx = np.zeros((mask.size, shape[2]), self.y.dtype)
-        dx[mask] = _softmax_minus_target(self.y, kept, dout)
+        dx[mask] = self._softmax.backward(dout)
         return dx.reshape(shape)
 
 
