@@ -6,6 +6,7 @@ and one Chromium for the whole session, whichever browser test modules run.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import io
 import os
@@ -35,9 +36,9 @@ class GzipHandler(SimpleHTTPRequestHandler):
             path = path / "index.html"
         if not path.is_file():
             return super().send_head()  # the redirect to a folder's URL, or a 404
-        data = path.read_bytes()
         compress = path.suffix in COMPRESSIBLE and "gzip" in self.headers.get("Accept-Encoding", "")
-        body = gzip.compress(data, compresslevel=6, mtime=0) if compress else data
+        stat = path.stat()
+        data, body = _body(path, stat.st_size, stat.st_mtime_ns, compress)
         self.sizes[url_path] = (len(data), len(body))
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))
@@ -49,3 +50,11 @@ class GzipHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, *args):  # quiet
         pass
+
+
+@functools.lru_cache(maxsize=None)
+def _body(path: Path, size: int, mtime_ns: int, compress: bool) -> tuple[bytes, bytes]:
+    """A file's bytes and what is sent for them, compressed once per file version: every page
+    test opens a fresh browser context and fetches the same scripts and search index again."""
+    data = path.read_bytes()
+    return data, gzip.compress(data, compresslevel=6, mtime=0) if compress else data
