@@ -7,7 +7,7 @@ import datetime
 import numpy as np
 import pytest
 
-from dl_notes.dates import (FORMATS, SOURCE_LENGTH, CharVocabulary, date_pairs, format_date, load_dates)
+from dl_notes.dates import FORMATS, CharVocabulary, date_pairs, format_date, load_dates, source_length
 
 # how datetime reads each format back (month names through MONTHS, not the locale)
 PARSERS = {
@@ -31,9 +31,11 @@ def test_every_format_parses_back_to_the_same_date(fmt):
         assert parsed.isoformat() == target, (fmt, source, target)
 
 
-def test_the_longest_source_fits():
-    every_month = [datetime.date(2000, m, 28) for m in range(1, 13)]
-    assert max(len(format_date(d, f)) for d in every_month for f in FORMATS) == SOURCE_LENGTH == 18
+@pytest.mark.parametrize("formats", [FORMATS, ("japanese",), ("slash", "dotted")])
+def test_the_longest_source_fits(formats):
+    """source_length is the longest text of the formats, checked here on every day of a leap year."""
+    year = [datetime.date(2000, 1, 1) + datetime.timedelta(days=d) for d in range(366)]
+    assert max(len(format_date(d, f)) for d in year for f in formats) == source_length(formats)
 
 
 def test_seeded_and_distinct():
@@ -52,8 +54,8 @@ def test_formats_are_drawn_from_the_selection_only():
 def test_load_dates_shapes_round_trip_and_disjoint_split():
     data = load_dates(300, 100, seed=1)
     vocab = data.vocab
-    assert data.x_train.shape == (300, SOURCE_LENGTH) and data.t_train.shape == (300, 11)
-    assert data.x_test.shape == (100, SOURCE_LENGTH) and data.t_test.shape == (100, 11)
+    assert data.x_train.shape == (300, 18) and data.t_train.shape == (300, 11)
+    assert data.x_test.shape == (100, 18) and data.t_test.shape == (100, 11)
     assert (data.t_train[:, 0] == vocab.start_id).all() and (data.t_test[:, 0] == vocab.start_id).all()
     assert vocab.decode(data.x_test) == data.sources_test
     assert vocab.decode(data.t_test) == data.targets_test
