@@ -155,7 +155,16 @@ DATE_CHARACTERS = "0123456789-" + "abcdefghijklmnopqrstuvwxyz" + "ADFJMNOS" + " 
 
 
 class DateData(NamedTuple):
-    """What `load_dates` returns: id arrays and the texts they encode."""
+    """What `load_dates` returns: id arrays and the texts they encode.
+
+    Examples
+    --------
+    >>> data = load_dates(10, 2, formats="slash", seed=0)
+    >>> data.sources_test, data.targets_test
+    (['7/20/2082', '1/18/1915'], ['2082-07-20', '1915-01-18'])
+    >>> data.vocab.decode(data.t_test) == data.targets_test
+    True
+    """
 
     x_train: np.ndarray
     t_train: np.ndarray

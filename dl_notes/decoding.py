@@ -36,7 +36,14 @@ Step = Callable[[np.ndarray, tuple], tuple[np.ndarray, tuple]]
 
 
 def select_rows(state: tuple, rows: np.ndarray) -> tuple:
-    """The state with its rows ``rows`` (in that order, repeats allowed): ``tuple(s[rows] for s in state)``."""
+    """The state with its rows ``rows`` (in that order, repeats allowed): ``tuple(s[rows] for s in state)``.
+
+    Examples
+    --------
+    >>> h, c = select_rows((np.array([10, 20, 30]), np.array([1, 2, 3])), np.array([2, 2, 0]))
+    >>> h, c
+    (array([30, 30, 10]), array([3, 3, 1]))
+    """
     return tuple(np.asarray(s)[rows] for s in state)
 
 
@@ -97,7 +104,13 @@ def greedy_search(step: Step, state: tuple, start, length: int,
 
 
 def flat_index(beam: np.ndarray, word: np.ndarray, vocab_size: int) -> np.ndarray:
-    r"""The position of candidate (beam, word) in the flattened (beam_width, V) score table: $b V + w$."""
+    r"""The position of candidate (beam, word) in the flattened (beam_width, V) score table: $b V + w$.
+
+    Examples
+    --------
+    >>> [flat_index(b, w, vocab_size=3) for b in range(2) for w in range(3)]
+    [0, 1, 2, 3, 4, 5]
+    """
     return _plain(np.asarray(beam) * vocab_size + np.asarray(word))
 
 
@@ -209,6 +222,13 @@ def sequence_log_probs(step: Step, state: tuple, start, sequences: np.ndarray) -
     r"""$\sum_t \log p(y_t \mid y_{<t})$ of given sequences (B, S, L), S per source row: the words fed in (teacher forcing).
 
     Returns an array (B, S).
+
+    Examples
+    --------
+    >>> table = np.log(np.array([[0.1, 0.8, 0.1], [0.1, 0.1, 0.8], [0.8, 0.1, 0.1]]))
+    >>> step = lambda words, state: (table[words], state)
+    >>> np.round(np.exp(sequence_log_probs(step, (np.zeros((1, 1)),), 0, np.array([[[1, 2], [0, 0]]]))), 2)
+    array([[0.64, 0.01]])
     """
     sequences = np.asarray(sequences)
     if sequences.ndim != 3 or sequences.dtype.kind not in "iu":

@@ -113,6 +113,8 @@ def run(config: Config) -> Result:
         "reversing_helps": curves["reversed"]["final"] > curves["plain"]["final"],
         "beams": beams, "beam_widths": list(config.beam_widths), "widest": widest,
         "differ": int(len(differ)),
+        "differ_greedy_right": int(np.sum((greedy_ids[differ] == targets[differ]).all(axis=1))),
+        "differ_beam_right": int(np.sum((beam_ids[differ] == targets[differ]).all(axis=1))),
         "beam_not_worse": int(np.sum(beam_scores >= greedy_scores - 1e-6)),
         "beam_more_accurate": beams[str(widest)]["accuracy"] > beams["1"]["accuracy"],
         "beam_less_accurate": beams[str(widest)]["accuracy"] < beams["1"]["accuracy"],
