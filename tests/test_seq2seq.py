@@ -1,4 +1,4 @@
-"""dl_notes.seq2seq: float64 gradient checks of Encoder, Decoder and Seq2seq (every parameter, every cell), the thought vector, teacher forcing, generation, bad input."""
+"""dl_notes.seq2seq: float64 gradient checks of Encoder, Decoder and Seq2seq (every parameter, every cell), PyTorch's loss and gradients, the thought vector, teacher forcing, generation, bad input."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from dl_notes.gradcheck import numerical_gradient, relative_error
 from dl_notes.lstm import TimeLSTM
 from dl_notes.optim import Adam
 from dl_notes.seq2seq import Decoder, Encoder, Seq2seq, log_softmax
+from _reference import SOURCES, load_reference, recorder, reference
 
 CELLS = ("lstm", "rnn", "gru")
 
@@ -206,3 +207,38 @@ def test_log_softmax():
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# --- PyTorch: nn.Embedding + nn.LSTM encoder, nn.Embedding + nn.LSTM + nn.Linear decoder -------
+
+
+def test_reference_fixture_is_complete():
+    recorded = load_reference("seq2seq")
+    for case in recorder("seq2seq").CASES:
+        assert {f"{case}.loss", f"{case}.denc_weight_ih", f"{case}.ddec_embedding", f"{case}.dlinear_bias"} <= set(recorded)
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("case", list(recorder("seq2seq").CASES))
+def test_loss_and_every_gradient_match_pytorch(source, case):
+    ref = {k.split(".", 1)[1]: v for k, v in reference("seq2seq", source).items() if k.startswith(case + ".")}
+    V, D, H, N, Tx, L, reverse = recorder("seq2seq").CASES[case]
+    model = Seq2seq(V, D, H, reverse_input=reverse, dtype=np.float64, seed=0)
+    for part in ("enc", "dec"):          # PyTorch's layout: weights transposed, two biases summed
+        model.params[f"{part}_W_embed"][...] = ref[f"{part}_embedding"]
+        model.params[f"{part}_Wx"][...] = ref[f"{part}_weight_ih"].T
+        model.params[f"{part}_Wh"][...] = ref[f"{part}_weight_hh"].T
+        model.params[f"{part}_b"][...] = ref[f"{part}_bias_ih"] + ref[f"{part}_bias_hh"]
+    model.params["dec_W_out"][...] = ref["linear_weight"].T
+    model.params["dec_b_out"][...] = ref["linear_bias"]
+    grads = model.gradient(ref["xs"], ref["ts"])
+    np.testing.assert_allclose(model.last_loss, ref["loss"], rtol=1e-10)
+    np.testing.assert_allclose(model.encoder.state[0], ref["thought_vector"], rtol=1e-10)
+    for part in ("enc", "dec"):
+        np.testing.assert_allclose(grads[f"{part}_W_embed"], ref[f"d{part}_embedding"], rtol=1e-8, atol=1e-12)
+        np.testing.assert_allclose(grads[f"{part}_Wx"], ref[f"d{part}_weight_ih"].T, rtol=1e-8, atol=1e-12)
+        np.testing.assert_allclose(grads[f"{part}_Wh"], ref[f"d{part}_weight_hh"].T, rtol=1e-8, atol=1e-12)
+        np.testing.assert_allclose(grads[f"{part}_b"], ref[f"d{part}_bias_ih"], rtol=1e-8, atol=1e-12)
+        np.testing.assert_allclose(ref[f"d{part}_bias_ih"], ref[f"d{part}_bias_hh"], rtol=1e-12)
+    np.testing.assert_allclose(grads["dec_W_out"], ref["dlinear_weight"].T, rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(grads["dec_b_out"], ref["dlinear_bias"], rtol=1e-8, atol=1e-12)
