@@ -10,7 +10,7 @@ decoding a grid over the prior (at its quantiles $\Phi^{-1}$) gives digits every
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from statistics import NormalDist
 
 import numpy as np
@@ -102,7 +102,7 @@ def run(config: Config) -> Result:
 
     values = {
         "description": describe(config.source),
-        "code": config.code,
+        "config": asdict(config),
         "n_train": int(len(x)),
         "n_test": int(len(x_test)),
         "ae": {"train_loss": ae_curves["loss"], "test_loss": ae.loss(x_test)},
@@ -144,7 +144,7 @@ TEXT = texts(
 def plot_ae_loss(result: Result, lang: str):
     """Training loss of the autoencoder per epoch, its test loss after training, and the mean image's."""
     text, v = TEXT[check_lang(lang)], result.values
-    name = text["ae"].format(k=v["code"])
+    name = text["ae"].format(k=v["config"]["code"])
     epochs = np.arange(1, len(v["ae"]["train_loss"]) + 1)
     with panels(lang, size=(6.0, 3.4)) as (figure, axes):
         ax = axes[0, 0]
@@ -176,7 +176,7 @@ def plot_reconstructions(result: Result, lang: str):
         ax.imshow(_mosaic(np.concatenate([images for _, images in rows]), len(rows), n), cmap="gray",
                   vmin=0, vmax=1, interpolation="nearest")
         ax.set_yticks([14 + 30 * r for r in range(len(rows))],
-                      [text[key].format(k=v["code"]) for key, _ in rows], fontsize="small")
+                      [text[key].format(k=v["config"]["code"]) for key, _ in rows], fontsize="small")
         ax.set_xticks([])
         ax.tick_params(length=0)
         for side in ax.spines.values():
