@@ -18,7 +18,7 @@ print("loaded from the cache" if not outcome.ran else "ran", f"({result.meta['se
 
 # %%
 v = result.values
-print(f"autoencoder ({v['code']}-number code): test loss {v['ae']['test_loss']:.1f} nats, mean image {v['mean_image_loss']:.1f} nats")
+print(f"autoencoder ({v['config']['code']}-number code): test loss {v['ae']['test_loss']:.1f} nats, mean image {v['mean_image_loss']:.1f} nats")
 show(plot_ae_loss(result, "en"))
 show(plot_reconstructions(result, "en"))
 
@@ -49,7 +49,7 @@ from dataclasses import replace
 from dl_notes.experiments import load
 from dl_notes.experiments.autoencoder_vae import DEFAULT
 
-config = replace(DEFAULT, ae_epochs=2, vae_epochs=5, hidden=64, grid=9)
+config = replace(DEFAULT, ae_epochs=1, vae_epochs=3, hidden=64, grid=9)
 mine = load("autoencoder_vae", config)
 print(f"VAE: reconstruction {mine.values['vae']['test_reconstruction']:.1f} nats, KL {mine.values['vae']['test_kl']:.2f} nats")
 show(plot_grid(mine, "en"))

@@ -18,7 +18,7 @@ print("キャッシュから読み込み" if not outcome.ran else "実行しま�
 
 # %%
 v = result.values
-print(f"オートエンコーダ（コード {v['code']} 次元）：テストデータの損失 {v['ae']['test_loss']:.1f} nats、平均画像 {v['mean_image_loss']:.1f} nats")
+print(f"オートエンコーダ（コード {v['config']['code']} 次元）：テストデータの損失 {v['ae']['test_loss']:.1f} nats、平均画像 {v['mean_image_loss']:.1f} nats")
 show(plot_ae_loss(result, "ja"))
 show(plot_reconstructions(result, "ja"))
 
@@ -49,7 +49,7 @@ from dataclasses import replace
 from dl_notes.experiments import load
 from dl_notes.experiments.autoencoder_vae import DEFAULT
 
-config = replace(DEFAULT, ae_epochs=2, vae_epochs=5, hidden=64, grid=9)
+config = replace(DEFAULT, ae_epochs=1, vae_epochs=3, hidden=64, grid=9)
 mine = load("autoencoder_vae", config)
 print(f"VAE：再構成誤差 {mine.values['vae']['test_reconstruction']:.1f} nats、KL {mine.values['vae']['test_kl']:.2f} nats")
 show(plot_grid(mine, "ja"))
