@@ -217,7 +217,8 @@ class Reparameterize:
 class _Mlp:
     """Affine layers with ReLU between them (none after the last), keyed ``<prefix>W1``, ``<prefix>b1``, ..."""
 
-    def __init__(self, sizes: list[int], prefix: str, rng: np.random.Generator, dtype: np.dtype) -> None:
+    def __init__(self, sizes: list[int], prefix: str, rng: np.random.Generator, dtype: np.dtype, *,
+                 data_input: bool = False) -> None:
         self.layers: list = []
         self.params: dict[str, np.ndarray] = {}
         self.keys: list[tuple[Affine, str, str]] = []
@@ -225,7 +226,7 @@ class _Mlp:
             if i > 1:
                 self.layers.append(Relu())
             W, b = he_normal((n_in, n_out), rng=rng, dtype=dtype), np.zeros(n_out, dtype=dtype)
-            layer = Affine(W, b, input_grad=i > 1 or prefix != "enc_")  # the encoder's input is data
+            layer = Affine(W, b, input_grad=i > 1 or not data_input)  # no gradient for the data itself
             self.layers.append(layer)
             self.params[f"{prefix}W{i}"], self.params[f"{prefix}b{i}"] = W, b
             self.keys.append((layer, f"{prefix}W{i}", f"{prefix}b{i}"))
@@ -302,7 +303,8 @@ class Autoencoder:
         self.latent_size = count("latent_size", latent_size)
         self.dtype = float_dtype(dtype)
         rng = generator(seed=seed)
-        self.encoder = _Mlp([input_size, hidden_size, self.code_factor * latent_size], "enc_", rng, self.dtype)
+        self.encoder = _Mlp([input_size, hidden_size, self.code_factor * latent_size], "enc_", rng, self.dtype,
+                            data_input=True)
         self.decoder = _Mlp([latent_size, hidden_size, input_size], "dec_", rng, self.dtype)
         self.params = {**self.encoder.params, **self.decoder.params}
         self.last_loss: float | None = None

@@ -46,6 +46,6 @@ def test_run_is_seeded(result):
 
 
 @pytest.mark.parametrize("name", sorted(experiment.FIGURES))
-@pytest.mark.parametrize("lang", ["ja", "en"])
-def test_figures_draw(result, name, lang):
-    assert figure_bytes(experiment.FIGURES[name](result, lang), name)
+def test_figures_draw(result, name):
+    """Each figure once, in Japanese (the font path that can fail); the build draws both languages."""
+    assert figure_bytes(experiment.FIGURES[name](result, "ja"), name)
