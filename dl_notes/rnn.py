@@ -92,6 +92,9 @@ class RecurrentCell:
         return tuple(np.zeros((N, self.hidden_size), self.Wh.dtype) for _ in self.state_names)
 
     def check_state(self, where: str, state: tuple, N: int) -> tuple[np.ndarray, ...]:
+        if len(state) != len(self.state_names):
+            raise ValueError(f"{where}: the state of {type(self).__name__} is {', '.join(self.state_names)} "
+                             f"({len(self.state_names)} array(s)), got {len(state)}")
         checked = []
         for name, s in zip(self.state_names, state):
             s = np.asarray(s, dtype=self.Wh.dtype)
@@ -329,10 +332,12 @@ class TimeRecurrent:
         self._cache = (xs, caches, hs_prev)
         return hs
 
-    def backward(self, dhs: np.ndarray) -> np.ndarray | None:
+    def backward(self, dhs: np.ndarray, *dfinal_state: np.ndarray) -> np.ndarray | None:
         """$\\partial L / \\partial x_t$ for every step, (N, T, D), from $\\partial L / \\partial h_t$ (N, T, H).
 
-        None when ``input_grad`` is False.
+        ``dfinal_state`` (optional): the gradients of the final state ($h_T$, and $c_T$ for the
+        LSTM) from a layer that continued from it, such as a seq2seq decoder started from the
+        encoder's last state; zeros when not given. None when ``input_grad`` is False.
         """
         where = f"{type(self).__name__}.backward"
         cell = self.cell
@@ -342,7 +347,10 @@ class TimeRecurrent:
         for p in cell.parameter_names[1:]:
             getattr(cell, "d" + p)[...] = 0
         dax = np.empty((N, T, cell.Wx.shape[1]), cell.Wx.dtype)
-        dstate = tuple(np.zeros((N, cell.hidden_size), cell.Wx.dtype) for _ in cell.state_names)
+        if dfinal_state:
+            dstate = tuple(s.copy() for s in cell.check_state(f"{where}: dfinal_state", dfinal_state, N))
+        else:
+            dstate = tuple(np.zeros((N, cell.hidden_size), cell.Wx.dtype) for _ in cell.state_names)
         WhT = np.ascontiguousarray(cell.Wh.T) if hs_prev is not None else None  # a faster product than the view
         for t in reversed(range(T)):
             dstate = (dstate[0] + dhs[:, t], *dstate[1:])
