@@ -28,11 +28,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import array, batch, forward_cache, parameter, upstream_gradient
+from ._checks import array, batch, count, float_dtype, forward_cache, generator, parameter, upstream_gradient
+from .decoding import greedy_search
+from .embedding import TimeEmbedding
+from .lstm import TimeLSTM
+from .time_layers import TimeAffine, TimeSoftmaxWithLoss
 
 __all__ = [
     "masked_softmax", "dot_scores", "additive_scores", "context",
-    "DotScore", "AdditiveScore", "TimeAttention", "Attention",
+    "DotScore", "AdditiveScore", "TimeAttention", "Attention", "AttentionSeq2seq",
 ]
 
 
@@ -401,3 +405,183 @@ def _mask(where: str, mask: object, shape: tuple[int, ...]) -> np.ndarray:
         return np.broadcast_to(mask, shape)
     except ValueError:
         raise ValueError(f"{where}: mask of shape {mask.shape} does not broadcast to the scores' shape {shape}") from None
+
+
+class AttentionSeq2seq:
+    r"""An LSTM encoder–decoder whose decoder attends to every encoder state (or, with ``score=None``, to none).
+
+    $$
+    h^{enc}_{1..T_s} = \mathrm{LSTM}_{enc}(E_{enc}[x]), \qquad
+    q_{1..T_t} = \mathrm{LSTM}_{dec}(E_{dec}[y_{\text{in}}];\ h^{enc}_{T_s}, c^{enc}_{T_s}),
+    $$
+    $$
+    c_i = \sum_t a_{it}\, h^{enc}_t, \qquad
+    \mathrm{logits}_i = [c_i ; q_i]\, W_{out} + b_{out}
+    $$
+
+    The decoder starts from the encoder's final state (the thought vector), as in a plain
+    seq2seq; with attention it also looks back at every source position at every step, and
+    its output layer reads the context vector beside its own state (the book's
+    ``AttentionSeq2seq``, ``ch08``). ``score=None`` drops the attention: the output layer
+    reads $q_i$ alone, so everything the decoder knows about the source passes through the
+    one final state. Source positions holding ``pad_id`` are masked out of the attention.
+
+    Training uses teacher forcing: ``ts`` starts with the start symbol; the decoder reads
+    ``ts[:, :-1]`` and is scored on ``ts[:, 1:]``, where ``pad_id`` labels are ignored.
+
+    Parameters
+    ----------
+    vocab_size, embedding_size, hidden_size : int
+        V, D, H (one vocabulary for source and target).
+    score : {'dot', 'scaled', 'additive'} or None, default 'dot'
+        The attention's score (`DotScore`, `DotScore` with scaling, `AdditiveScore` with
+        H units), or no attention.
+    pad_id : int, default 0
+    dtype : float32 or float64, default float32
+    rng, seed : optional
+        For the initial weights (embeddings $\mathcal{N}(0, 0.01^2)$, weights Xavier, biases 0).
+
+    Attributes
+    ----------
+    params : dict of str to ndarray
+        ``enc_E``, ``enc_Wx``, ``enc_Wh``, ``enc_b``, ``dec_E``, ``dec_Wx``, ``dec_Wh``,
+        ``dec_b``, ``W_out``, ``b_out`` (and ``att_Wq``, ``att_Wk``, ``att_v`` for the additive
+        score): the arrays the layers hold, for ``optimizer.update(params, grads)``.
+    attention : TimeAttention or None
+        Its ``weights`` (N, T_t, T_s) after a forward pass are the heat map.
+
+    Examples
+    --------
+    >>> from dl_notes.optim import Adam
+    >>> model = AttentionSeq2seq(vocab_size=5, embedding_size=4, hidden_size=8, seed=0)
+    >>> xs = np.array([[2, 3, 4, 0]])                    # a source of 3 symbols and one pad
+    >>> ts = np.array([[1, 4, 3, 2]])                    # start symbol, then the reversed source
+    >>> optimizer = Adam(lr=0.05)
+    >>> for _ in range(60):
+    ...     optimizer.update(model.params, model.gradient(xs, ts))
+    >>> model.generate(xs, start_id=1, length=3)
+    array([[4, 3, 2]])
+    >>> model.attention.weights.shape, float(model.attention.weights[0, :, 3].max())   # the pad gets 0
+    ((1, 3, 4), 0.0)
+    """
+
+    def __init__(self, vocab_size: int, embedding_size: int, hidden_size: int, score: str | None = "dot", *,
+                 pad_id: int = 0, dtype=np.float32, rng: np.random.Generator | None = None,
+                 seed: int | None = None) -> None:
+        V, D, H = (count(n, v) for n, v in (("vocab_size", vocab_size), ("embedding_size", embedding_size),
+                                             ("hidden_size", hidden_size)))
+        if score not in ("dot", "scaled", "additive", None):
+            raise ValueError(f"AttentionSeq2seq: score must be 'dot', 'scaled', 'additive' or None, got {score!r}")
+        self.score_type, self.pad_id = score, int(pad_id)
+        self.dtype = float_dtype(dtype)
+        rng = generator(rng, seed)
+
+        def normal(shape, std):
+            return (std * rng.standard_normal(shape)).astype(self.dtype)
+
+        def lstm():
+            return TimeLSTM(normal((D, 4 * H), 1 / np.sqrt(D)), normal((H, 4 * H), 1 / np.sqrt(H)),
+                            np.zeros(4 * H, self.dtype))
+
+        self.enc_embed, self.encoder = TimeEmbedding(normal((V, D), 0.01)), lstm()
+        self.dec_embed, self.decoder = TimeEmbedding(normal((V, D), 0.01)), lstm()
+        self.attention = None
+        if score is not None:
+            scorer = AdditiveScore.init(H, H, H, rng, self.dtype) if score == "additive" \
+                else DotScore(scale=score == "scaled")
+            self.attention = TimeAttention(scorer)
+        width = H if score is None else 2 * H
+        self.affine = TimeAffine(normal((width, V), 1 / np.sqrt(width)), np.zeros(V, self.dtype))
+        self.loss_layer = TimeSoftmaxWithLoss(ignore_label=-1)
+        self._owners = {"enc_E": (self.enc_embed, "W"), "dec_E": (self.dec_embed, "W"),
+                        "W_out": (self.affine, "W"), "b_out": (self.affine, "b")}
+        for prefix, layer in (("enc_", self.encoder), ("dec_", self.decoder)):
+            self._owners.update({prefix + p: (layer, p) for p in layer.parameter_names})
+        if score == "additive":
+            self._owners.update({"att_" + p: (self.attention.score, p) for p in ("Wq", "Wk", "v")})
+        self.params = {key: getattr(layer, name) for key, (layer, name) in self._owners.items()}
+        self.last_loss: float | None = None
+
+    def encode(self, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The encoder states (N, T_s, H), its final h and c (N, H), and the source mask (N, T_s)."""
+        xs = self._ids("xs", xs)
+        hs = self.encoder.forward(self.enc_embed.forward(xs))
+        h, c = self.encoder.state
+        return hs, h, c, xs != self.pad_id
+
+    def _ids(self, name: str, ids: object) -> np.ndarray:
+        ids = np.asarray(ids)
+        if ids.ndim != 2:
+            raise ValueError(f"AttentionSeq2seq: {name} must be symbol ids of shape (N, T), got shape {ids.shape}")
+        return ids
+
+    def _output(self, hs: np.ndarray, mask: np.ndarray, qs: np.ndarray) -> np.ndarray:
+        """The scores (N, T_t, V) from the decoder states ``qs``: with the context vectors beside them, or alone."""
+        if self.attention is None:
+            return self.affine.forward(qs)
+        return self.affine.forward(np.concatenate([self.attention.forward(hs, qs, mask), qs], axis=2))
+
+    def forward(self, xs: np.ndarray, ts: np.ndarray) -> float:
+        """The mean cross-entropy of the next symbols ``ts[:, 1:]`` under teacher forcing (``pad_id`` ignored)."""
+        ts = self._ids("ts", ts)
+        if ts.shape[1] < 2:
+            raise ValueError(f"AttentionSeq2seq: ts must hold the start symbol and at least one target, got shape {ts.shape}")
+        hs, h, c, mask = self.encode(xs)
+        if len(ts) != len(hs):
+            raise ValueError(f"AttentionSeq2seq: xs and ts must hold as many sequences, got {len(hs)} and {len(ts)}")
+        qs = self.decoder.forward(self.dec_embed.forward(ts[:, :-1]), h, c)
+        labels = np.where(ts[:, 1:] == self.pad_id, -1, ts[:, 1:])
+        self.last_loss = self.loss_layer.forward(self._output(hs, mask, qs), labels)
+        return self.last_loss
+
+    def backward(self) -> dict[str, np.ndarray]:
+        """The gradients of the last ``forward``'s loss, keyed like ``params``."""
+        dout = self.affine.backward(self.loss_layer.backward())
+        hs_shape = self.encoder._cache[0].shape[:2] + (self.encoder.cell.hidden_size,)
+        if self.attention is None:
+            dqs, dhs = dout, np.zeros(hs_shape, dout.dtype)
+        else:
+            H = hs_shape[2]
+            dhs, dqs = self.attention.backward(dout[:, :, :H])
+            dqs = dqs + dout[:, :, H:]
+        self.dec_embed.backward(self.decoder.backward(dqs))
+        # the decoder started from the encoder's final (h, c): their gradients continue into the encoder
+        self.enc_embed.backward(self.encoder.backward(dhs, *self.decoder.dstate0))
+        return {key: getattr(layer, "d" + name) for key, (layer, name) in self._owners.items()}
+
+    def gradient(self, xs: np.ndarray, ts: np.ndarray) -> dict[str, np.ndarray]:
+        """``forward`` then ``backward``: the gradients of the loss on (xs, ts), keyed like ``params``."""
+        self.forward(xs, ts)
+        return self.backward()
+
+    def initial_state(self, xs: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The decoding state of every source: (h, c, encoder states, mask), one row per sequence."""
+        hs, h, c, mask = self.encode(xs)
+        return h, c, hs, mask
+
+    def step(self, inputs: np.ndarray, state: tuple) -> tuple[np.ndarray, tuple]:
+        """One decoder step for `dl_notes.decoding`: symbols (B,) and state in, log-probabilities (B, V) and state out."""
+        h, c, hs, mask = state
+        q = self.decoder.forward(self.dec_embed.forward(np.asarray(inputs)[:, None]), h, c)
+        scores = self._output(hs, mask, q)[:, 0]
+        shifted = scores - scores.max(axis=1, keepdims=True)
+        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        h, c = self.decoder.state
+        return log_probs, (h, c, hs, mask)
+
+    def generate(self, xs: np.ndarray, start_id: int, length: int) -> np.ndarray:
+        """Greedy decoding of ``length`` symbols for every source (N, length); ``attention.weights`` then holds
+        the weights of every generated step (N, length, T_s)."""
+        state = self.initial_state(xs)
+        weights = []
+
+        def step(inputs, state):
+            out = self.step(inputs, state)
+            if self.attention is not None:
+                weights.append(self.attention.weights[:, 0])
+            return out
+
+        ids = greedy_search(step, state, start_id, count("length", length))
+        if self.attention is not None:
+            self.attention.weights = np.stack(weights, axis=1)
+        return ids

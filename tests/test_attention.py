@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dl_notes.attention import (AdditiveScore, Attention, DotScore, TimeAttention, additive_scores, context,
+from dl_notes.attention import (AdditiveScore, Attention, AttentionSeq2seq, DotScore, TimeAttention, additive_scores, context,
                                 dot_scores, masked_softmax)
 from dl_notes.gradcheck import numerical_gradient, relative_error
 from _reference import SOURCES, recorder, reference
@@ -188,3 +188,62 @@ def test_bad_input_is_refused_with_the_names():
     layer.forward(np.zeros((2, 4, 3)), np.zeros((2, 1, 3)))
     with pytest.raises(ValueError, match=r"dout must have the output's shape \(2, 1, 3\)"):
         layer.backward(np.zeros((2, 3)))
+
+
+# --- the attention seq2seq ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("score", ["dot", "scaled", "additive", None])
+def test_attention_seq2seq_gradient_check_of_every_parameter(score):
+    model = AttentionSeq2seq(6, 3, 4, score, dtype=np.float64, seed=7)
+    for p in model.params.values():                      # larger weights than the initial ones: a stricter check
+        p[...] = np.random.default_rng(8).normal(0, 0.5, p.shape)
+    xs = np.array([[2, 3, 4, 5], [5, 2, 0, 0]])          # the second source is padded
+    ts = np.array([[1, 5, 4, 3, 2], [1, 2, 5, 0, 0]])    # so is its target: ignored steps
+    analytic = {k: g.copy() for k, g in model.gradient(xs, ts).items()}
+    assert sorted(analytic) == sorted(model.params)
+    for key, param in model.params.items():
+        numeric = numerical_gradient(lambda _: model.forward(xs, ts), param)
+        assert relative_error(analytic[key], numeric) < 1e-6, key
+
+
+def test_padding_is_masked_and_ignored():
+    model = AttentionSeq2seq(6, 3, 4, "dot", dtype=np.float64, seed=0)
+    xs = np.array([[2, 3, 0, 0]])
+    model.forward(xs, np.array([[1, 3, 2, 0]]))
+    assert np.all(model.attention.weights[0, :, 2:] == 0)
+    loss = model.forward(xs, np.array([[1, 3, 2, 0]]))
+    assert loss == pytest.approx(model.forward(xs, np.array([[1, 3, 2, 0]])))
+    # the ignored last label does not count: the mean is over the two real steps
+    steps = model.loss_layer.y.shape[0]
+    assert steps == 2
+
+
+def test_greedy_generation_is_the_argmax_of_teacher_forced_steps_it_produced():
+    model = AttentionSeq2seq(6, 3, 4, "additive", pad_id=99, dtype=np.float64, seed=1)   # no step ignored
+    xs = np.array([[2, 3, 4], [4, 4, 5]])
+    ids = model.generate(xs, start_id=1, length=4)
+    weights = model.attention.weights.copy()
+    assert ids.shape == (2, 4) and weights.shape == (2, 4, 3)
+    model.forward(xs, np.concatenate([np.ones((2, 1), int), ids], axis=1))
+    np.testing.assert_array_equal(model.loss_layer.y.reshape(2, 4, 6).argmax(axis=-1), ids)
+    np.testing.assert_allclose(model.attention.weights, weights)
+
+
+def test_beam_search_of_width_one_is_greedy():
+    from dl_notes.decoding import beam_search
+    model = AttentionSeq2seq(6, 3, 4, "dot", dtype=np.float64, seed=2)
+    xs = np.array([[2, 3, 4], [5, 4, 0]])
+    sequences, _ = beam_search(model.step, model.initial_state(xs), 1, 4, beam_width=1)
+    np.testing.assert_array_equal(sequences[:, 0], model.generate(xs, 1, 4))
+
+
+def test_bad_model_arguments():
+    with pytest.raises(ValueError, match="score must be 'dot', 'scaled', 'additive' or None, got 'cosine'"):
+        AttentionSeq2seq(5, 2, 2, "cosine")
+    model = AttentionSeq2seq(5, 2, 2)
+    with pytest.raises(ValueError, match=r"xs must be symbol ids of shape \(N, T\)"):
+        model.forward(np.array([2, 3]), np.array([[1, 2]]))
+    with pytest.raises(ValueError, match="at least one target"):
+        model.forward(np.array([[2, 3]]), np.array([[1]]))
+    with pytest.raises(ValueError, match="as many sequences, got 1 and 2"):
+        model.forward(np.array([[2, 3]]), np.array([[1, 2], [1, 3]]))
