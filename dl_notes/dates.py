@@ -28,7 +28,7 @@ import numpy as np
 
 from ._checks import count, generator
 
-__all__ = ["FORMATS", "MONTHS", "CharVocabulary", "DateData", "format_date", "date_pairs", "load_dates"]
+__all__ = ["FORMATS", "MONTHS", "CharVocabulary", "DateData", "format_date", "date_pairs", "source_length", "load_dates"]
 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
@@ -155,7 +155,16 @@ DATE_CHARACTERS = "0123456789-" + "abcdefghijklmnopqrstuvwxyz" + "ADFJMNOS" + " 
 
 
 class DateData(NamedTuple):
-    """What `load_dates` returns: id arrays and the texts they encode."""
+    """What `load_dates` returns: id arrays and the texts they encode.
+
+    Examples
+    --------
+    >>> data = load_dates(10, 2, formats="slash", seed=0)
+    >>> data.sources_test, data.targets_test
+    (['7/20/2082', '1/18/1915'], ['2082-07-20', '1915-01-18'])
+    >>> data.vocab.decode(data.t_test) == data.targets_test
+    True
+    """
 
     x_train: np.ndarray
     t_train: np.ndarray
@@ -205,8 +214,8 @@ def load_dates(n_train: int = 5000, n_test: int = 500, formats=FORMATS, seed: in
     """Train and test id arrays for date normalisation: sources (N, Tx), targets (N, 1 + 10) starting with the start symbol.
 
     The test dates differ from the training dates. Sources are padded with ``vocab.pad_id``
-    at the end to the longest text any format gives (``Tx`` is the same for every selection
-    of formats, 18, so that models trained on different selections take the same input).
+    at the end to the longest text the chosen formats can give (`source_length`: 18 for all
+    formats, 11 for ``japanese`` alone).
 
     Parameters
     ----------
@@ -235,10 +244,19 @@ def load_dates(n_train: int = 5000, n_test: int = 500, formats=FORMATS, seed: in
     pairs = date_pairs(n_train + n_test, formats, seed)
     vocab = CharVocabulary(DATE_CHARACTERS)
     sources, targets = zip(*pairs)
-    x = vocab.encode(sources, length=SOURCE_LENGTH)
+    x = vocab.encode(sources, length=source_length(formats))
     t = vocab.encode(targets, length=TARGET_LENGTH, start=True)
     return DateData(x[:n_train], t[:n_train], x[n_train:], t[n_train:], vocab,
                     list(sources[n_train:]), list(targets[n_train:]))
 
 
-SOURCE_LENGTH = len(format_date(datetime.date(2000, 9, 30), "long"))  # 'september 30, 2000', the longest
+def source_length(formats=FORMATS) -> int:
+    """The longest text the ``formats`` can give: the width of `load_dates`' source arrays.
+
+    Examples
+    --------
+    >>> source_length(), source_length(["japanese"]), source_length("slash")
+    (18, 11, 10)
+    """
+    days = [datetime.date(2000, month, 28) for month in range(1, 13)]   # years have 4 digits, days at most 2
+    return max(len(format_date(day, f)) for day in days for f in _formats(formats))

@@ -18,7 +18,7 @@ from .lstm import TimeLSTM
 from .rnn import TimeRNN
 from .time_layers import Bidirectional, TimeAffine, TimeSoftmaxWithLoss
 
-__all__ = ["RecurrentNet", "parameter_count"]
+__all__ = ["RecurrentNet", "recurrent_layer", "parameter_count"]
 
 CELLS = {"rnn": (TimeRNN, 1), "lstm": (TimeLSTM, 4), "gru": (TimeGRU, 3)}
 
@@ -90,20 +90,16 @@ class RecurrentNet:
         self.bidirectional = bool(bidirectional)
         self.dtype = float_dtype(dtype)
         rng = generator(rng, seed)
-        layer_type, G = CELLS[self.cell]
-        options = {"activation": activation} if self.cell == "rnn" else {}
 
-        def recurrent_layer():
-            Wx = (rng.standard_normal((D, G * H)) / np.sqrt(D)).astype(self.dtype)
-            Wh = (rng.standard_normal((H, G * H)) / np.sqrt(H)).astype(self.dtype)
-            return layer_type(Wx, Wh, np.zeros(G * H, self.dtype), **options)
+        def layer():
+            return recurrent_layer(self.cell, D, H, rng, self.dtype, activation=activation)
 
         self.params: dict[str, np.ndarray] = {}
         if self.bidirectional:
-            self.recurrent = Bidirectional(recurrent_layer(), recurrent_layer())
+            self.recurrent = Bidirectional(layer(), layer())
             parts = {"_f": self.recurrent.forward_layer, "_b": self.recurrent.backward_layer}
         else:
-            self.recurrent = recurrent_layer()
+            self.recurrent = layer()
             self.recurrent.input_grad = False  # its input is the data: skip dL/dx, as PyTorch does
             parts = {"": self.recurrent}
         self._owners = {}
@@ -190,6 +186,29 @@ class RecurrentNet:
             H = self._hs_shape[2] // 2
             dhs[:, -1, :H], dhs[:, 0, H:] = dh[:, :H], dh[:, H:]
         return dhs
+
+
+def recurrent_layer(cell: str, input_size: int, hidden_size: int, rng: np.random.Generator, dtype=np.float32,
+                    activation: str = "tanh"):
+    r"""A new `TimeRNN`, `TimeLSTM` or `TimeGRU` with the book's initial weights.
+
+    $W_x \sim \mathcal{N}(0, 1/D)$ and $W_h \sim \mathcal{N}(0, 1/H)$ (Xavier, drawn from
+    ``rng`` in this order), the bias zero. ``activation`` applies to the simple RNN only
+    (the gated cells have theirs fixed).
+
+    Examples
+    --------
+    >>> layer = recurrent_layer("lstm", 3, 5, np.random.default_rng(0))
+    >>> type(layer).__name__, layer.Wx.shape, layer.Wh.shape, layer.b.dtype
+    ('TimeLSTM', (3, 20), (5, 20), dtype('float32'))
+    """
+    layer_type, G = CELLS[one_of("cell", cell, tuple(CELLS))]
+    D, H = count("input_size", input_size), count("hidden_size", hidden_size)
+    dtype = float_dtype(dtype)
+    Wx = (rng.standard_normal((D, G * H)) / np.sqrt(D)).astype(dtype)
+    Wh = (rng.standard_normal((H, G * H)) / np.sqrt(H)).astype(dtype)
+    options = {"activation": activation} if cell == "rnn" else {}
+    return layer_type(Wx, Wh, np.zeros(G * H, dtype), **options)
 
 
 def parameter_count(cell: str, input_size: int, hidden_size: int, biases: int = 1) -> int:
