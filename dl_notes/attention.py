@@ -31,7 +31,8 @@ import numpy as np
 from ._checks import array, batch, count, float_dtype, forward_cache, generator, parameter, upstream_gradient
 from .decoding import greedy_search
 from .embedding import TimeEmbedding
-from .lstm import TimeLSTM
+from .recurrent_nets import recurrent_layer
+from .seq2seq import Encoder, log_softmax
 from .time_layers import TimeAffine, TimeSoftmaxWithLoss
 
 __all__ = [
@@ -444,8 +445,8 @@ class AttentionSeq2seq:
     Attributes
     ----------
     params : dict of str to ndarray
-        ``enc_E``, ``enc_Wx``, ``enc_Wh``, ``enc_b``, ``dec_E``, ``dec_Wx``, ``dec_Wh``,
-        ``dec_b``, ``W_out``, ``b_out`` (and ``att_Wq``, ``att_Wk``, ``att_v`` for the additive
+        ``enc_W_embed``, ``enc_Wx``, ``enc_Wh``, ``enc_b`` (the `dl_notes.seq2seq.Encoder`'s),
+        ``dec_E``, ``dec_Wx``, ``dec_Wh``, ``dec_b``, ``W_out``, ``b_out`` (and ``att_Wq``, ``att_Wk``, ``att_v`` for the additive
         score): the arrays the layers hold, for ``optimizer.update(params, grads)``.
     attention : TimeAttention or None
         Its ``weights`` (N, T_t, T_s) after a forward pass are the heat map.
@@ -475,37 +476,30 @@ class AttentionSeq2seq:
         self.score_type, self.pad_id = score, int(pad_id)
         self.dtype = float_dtype(dtype)
         rng = generator(rng, seed)
-
-        def normal(shape, std):
-            return (std * rng.standard_normal(shape)).astype(self.dtype)
-
-        def lstm():
-            return TimeLSTM(normal((D, 4 * H), 1 / np.sqrt(D)), normal((H, 4 * H), 1 / np.sqrt(H)),
-                            np.zeros(4 * H, self.dtype))
-
-        self.enc_embed, self.encoder = TimeEmbedding(normal((V, D), 0.01)), lstm()
-        self.dec_embed, self.decoder = TimeEmbedding(normal((V, D), 0.01)), lstm()
+        self.encoder = Encoder(V, D, H, dtype=self.dtype, rng=rng)      # dl_notes.seq2seq's, unchanged
+        self.dec_embed = TimeEmbedding((0.01 * rng.standard_normal((V, D))).astype(self.dtype))
+        self.decoder = recurrent_layer("lstm", D, H, rng, self.dtype)
         self.attention = None
         if score is not None:
             scorer = AdditiveScore.init(H, H, H, rng, self.dtype) if score == "additive" \
                 else DotScore(scale=score == "scaled")
             self.attention = TimeAttention(scorer)
         width = H if score is None else 2 * H
-        self.affine = TimeAffine(normal((width, V), 1 / np.sqrt(width)), np.zeros(V, self.dtype))
+        W_out = (rng.standard_normal((width, V)) / np.sqrt(width)).astype(self.dtype)
+        self.affine = TimeAffine(W_out, np.zeros(V, self.dtype))
         self.loss_layer = TimeSoftmaxWithLoss(ignore_label=-1)
-        self._owners = {"enc_E": (self.enc_embed, "W"), "dec_E": (self.dec_embed, "W"),
-                        "W_out": (self.affine, "W"), "b_out": (self.affine, "b")}
-        for prefix, layer in (("enc_", self.encoder), ("dec_", self.decoder)):
-            self._owners.update({prefix + p: (layer, p) for p in layer.parameter_names})
+        self._owners = {"dec_E": (self.dec_embed, "W"), "W_out": (self.affine, "W"), "b_out": (self.affine, "b")}
+        self._owners.update({"dec_" + p: (self.decoder, p) for p in self.decoder.parameter_names})
         if score == "additive":
             self._owners.update({"att_" + p: (self.attention.score, p) for p in ("Wq", "Wk", "v")})
-        self.params = {key: getattr(layer, name) for key, (layer, name) in self._owners.items()}
+        self.params = {"enc_" + key: value for key, value in self.encoder.params.items()}
+        self.params.update({key: getattr(layer, name) for key, (layer, name) in self._owners.items()})
         self.last_loss: float | None = None
 
     def encode(self, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The encoder states (N, T_s, H), its final h and c (N, H), and the source mask (N, T_s)."""
         xs = self._ids("xs", xs)
-        hs = self.encoder.forward(self.enc_embed.forward(xs))
+        hs = self.encoder.forward(xs)
         h, c = self.encoder.state
         return hs, h, c, xs != self.pad_id
 
@@ -537,17 +531,18 @@ class AttentionSeq2seq:
     def backward(self) -> dict[str, np.ndarray]:
         """The gradients of the last ``forward``'s loss, keyed like ``params``."""
         dout = self.affine.backward(self.loss_layer.backward())
-        hs_shape = self.encoder._cache[0].shape[:2] + (self.encoder.cell.hidden_size,)
         if self.attention is None:
-            dqs, dhs = dout, np.zeros(hs_shape, dout.dtype)
+            dqs, dhs = dout, None
         else:
-            H = hs_shape[2]
+            H = self.decoder.cell.hidden_size
             dhs, dqs = self.attention.backward(dout[:, :, :H])
             dqs = dqs + dout[:, :, H:]
         self.dec_embed.backward(self.decoder.backward(dqs))
         # the decoder started from the encoder's final (h, c): their gradients continue into the encoder
-        self.enc_embed.backward(self.encoder.backward(dhs, *self.decoder.dstate0))
-        return {key: getattr(layer, "d" + name) for key, (layer, name) in self._owners.items()}
+        self.encoder.backward(dhs, *self.decoder.dstate0)
+        grads = {"enc_" + key: value for key, value in self.encoder.grads.items()}
+        grads.update({key: getattr(layer, "d" + name) for key, (layer, name) in self._owners.items()})
+        return grads
 
     def gradient(self, xs: np.ndarray, ts: np.ndarray) -> dict[str, np.ndarray]:
         """``forward`` then ``backward``: the gradients of the loss on (xs, ts), keyed like ``params``."""
@@ -563,11 +558,8 @@ class AttentionSeq2seq:
         """One decoder step for `dl_notes.decoding`: symbols (B,) and state in, log-probabilities (B, V) and state out."""
         h, c, hs, mask = state
         q = self.decoder.forward(self.dec_embed.forward(np.asarray(inputs)[:, None]), h, c)
-        scores = self._output(hs, mask, q)[:, 0]
-        shifted = scores - scores.max(axis=1, keepdims=True)
-        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
         h, c = self.decoder.state
-        return log_probs, (h, c, hs, mask)
+        return log_softmax(self._output(hs, mask, q)[:, 0]), (h, c, hs, mask)
 
     def generate(self, xs: np.ndarray, start_id: int, length: int) -> np.ndarray:
         """Greedy decoding of ``length`` symbols for every source (N, length); ``attention.weights`` then holds
