@@ -117,6 +117,8 @@ def dot_scores(queries: np.ndarray, keys: np.ndarray, scale: bool = False) -> np
 
     for queries (N, T_q, d) and keys (N, T_k, d); the result is (N, T_q, T_k).
 
+    Examples
+    --------
     >>> q = np.array([[[1.0, 1.0, 1.0, 1.0]]])
     >>> k = np.array([[[1.0, 0.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0]]])
     >>> dot_scores(q, k), dot_scores(q, k, scale=True)      # √4 = 2
@@ -137,6 +139,8 @@ def additive_scores(queries: np.ndarray, keys: np.ndarray, Wq: np.ndarray, Wk: n
     for queries (N, T_q, d_q), keys (N, T_k, d_k), ``Wq`` (d_q, A), ``Wk`` (d_k, A) and ``v``
     (A,); the result is (N, T_q, T_k). Query and key may have different sizes.
 
+    Examples
+    --------
     >>> additive_scores(np.ones((1, 1, 1)), np.array([[[0.0], [1.0]]]), np.ones((1, 1)), np.ones((1, 1)), np.array([2.0]))
     array([[[1.52318831, 1.92805516]]])
     """
@@ -149,6 +153,8 @@ def context(weights: np.ndarray, values: np.ndarray) -> np.ndarray:
 
     For weights (N, T_q, T_k) and values (N, T_k, H), ``weights @ values`` (N, T_q, H).
 
+    Examples
+    --------
     >>> context(np.array([[[0.25, 0.75]]]), np.array([[[4.0, 0.0], [0.0, 4.0]]]))
     array([[[1., 3.]]])
     """
