@@ -133,6 +133,7 @@ TEXT = texts(
 
 def plot_accuracy(result: Result, lang: str):
     """Test exact-match accuracy and training loss per epoch, with and without reversing the source."""
+    from matplotlib.ticker import MaxNLocator
     text = TEXT[check_lang(lang)]
     with panels(lang, 2, 2, size=(4.4, 3.0)) as (figure, axes):
         for ax, (kind, label) in zip(axes.flat, (("accuracy", "exact"), ("loss", "loss"))):
@@ -140,6 +141,7 @@ def plot_accuracy(result: Result, lang: str):
                 y = result.arrays[f"{key}_{kind}"]
                 ax.plot(np.arange(1, len(y) + 1), y, color=colour, marker="o", ms=3, label=text[key])
             ax.set_xlabel(text["epoch"])
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.set_ylabel(text[label])
         axes.flat[0].set_ylim(-0.02, 1.02)
         axes.flat[0].legend(loc="upper left", fontsize="small")

@@ -114,12 +114,12 @@ def plot_windows(result: Result, lang: str):
             ax.plot(x[s:s + v["steps"]], result.arrays[f"generated_{s}"], color="black", lw=1.5, marker="o", ms=2.5,
                     label=text["generated"])
             ax.set_title(text["start"].format(s=s), fontsize="medium")
-            ax.set_ylim(-1.4, 1.4)
+            ax.set_ylim(-1.4, 2.1)   # headroom for the legend
         for ax in axes[-1]:
             ax.set_xlabel(text["x"])
         for ax in axes[:, 0]:
             ax.set_ylabel(text["value"])
-        axes[0, 0].legend(loc="lower left", fontsize="small")
+        axes[0, 0].legend(loc="upper left", fontsize="small")
     return figure
 
 
