@@ -14,7 +14,7 @@ import numpy as np
 from ._checks import count, generator, nonnegative, one_of
 
 __all__ = ["to_bits", "from_bits", "binary_addition", "sine_wave", "sine_windows", "first_symbol_task",
-           "adding_problem", "PhraseTags", "phrase_tags"]
+           "adding_problem", "PhraseTags", "phrase_tags", "digit_strings"]
 
 
 def to_bits(values: object, binary_dim: int = 8) -> np.ndarray:
@@ -335,3 +335,28 @@ def phrase_tags(n: int, length: int, *, words: int = 6, particles: int = 3, max_
     distance = np.where(found, np.abs(where - steps), -1)
     xs = np.eye(words + particles, dtype=np.float32)[tokens]
     return PhraseTags(xs, ts, distance)
+
+
+def digit_strings(n: int, max_length: int, *, min_length: int = 1, rng: np.random.Generator | None = None,
+                  seed: int | None = None) -> list[str]:
+    r"""``n`` random strings of decimal digits, their lengths uniform in [min_length, max_length].
+
+    The source side of a copy task whose input length varies: a seq2seq model must write the
+    string back, so every digit of the input is needed, and the longer the string, the more a
+    single fixed-length vector has to hold ($L \log_2 10$ bits for $L$ digits).
+
+    Examples
+    --------
+    >>> digit_strings(4, 6, min_length=2, seed=0)
+    ['300018', '69569', '7655', '928']
+    """
+    n, max_length = count("n", n), count("max_length", max_length)
+    min_length = count("min_length", min_length)
+    if min_length > max_length:
+        raise ValueError(f"digit_strings: min_length must be at most max_length = {max_length}, got {min_length}")
+    rng = generator(rng, seed)
+    lengths = rng.integers(min_length, max_length + 1, n)
+    digits = rng.integers(0, 10, lengths.sum())
+    text = "".join(map(str, digits))
+    ends = np.cumsum(lengths)
+    return [text[end - length:end] for end, length in zip(ends, lengths)]

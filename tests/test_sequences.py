@@ -53,3 +53,17 @@ def test_bad_input_is_named():
         sine_windows(10, length=10)
     with pytest.raises(ValueError, match="turns must be a positive number"):
         sine_wave(10, turns=0)
+
+
+def test_digit_strings_are_seeded_digits_with_lengths_in_range():
+    from dl_notes.sequences import digit_strings
+    strings = digit_strings(2000, 9, min_length=3, seed=5)
+    assert strings == digit_strings(2000, 9, min_length=3, rng=np.random.default_rng(5))
+    assert strings != digit_strings(2000, 9, min_length=3, seed=6)
+    lengths = np.array([len(s) for s in strings])
+    assert set(lengths) == set(range(3, 10))                  # every length occurs, no other
+    assert all(s.isdigit() for s in strings)
+    digits = np.array([int(c) for s in strings for c in s])
+    assert np.all(np.abs(np.bincount(digits, minlength=10) / digits.size - 0.1) < 0.02)   # uniform digits
+    with pytest.raises(ValueError, match="min_length must be at most max_length = 2, got 3"):
+        digit_strings(1, 2, min_length=3)
