@@ -18,14 +18,17 @@ import numpy as np
 
 from ._checks import array, count
 from ._files import sha256_bytes
-from .datasets import ChecksumMismatch
 
-__all__ = ["TEXT_FILE", "PROVENANCE_FILE", "load_macbeth", "text_provenance", "preprocess",
+__all__ = ["TEXT_FILE", "PROVENANCE_FILE", "TextChecksumMismatch", "load_macbeth", "text_provenance", "preprocess",
            "create_contexts_target", "cos_similarity", "most_similar", "project_2d"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TEXT_FILE = DATA_DIR / "macbeth.txt"
 PROVENANCE_FILE = DATA_DIR / "macbeth.json"
+
+
+class TextChecksumMismatch(ValueError):
+    """The embedded text's SHA-256 is not the recorded one (damaged, truncated or edited)."""
 
 
 def text_provenance() -> dict:
@@ -46,7 +49,6 @@ def text_provenance() -> dict:
     return json.loads(PROVENANCE_FILE.read_text(encoding="utf-8"))
 
 
-@functools.lru_cache(maxsize=1)
 def load_macbeth() -> str:
     """The embedded text of Macbeth, after checking its SHA-256 against the provenance record.
 
@@ -59,12 +61,12 @@ def load_macbeth() -> str:
     ------
     FileNotFoundError
         The file is missing.
-    dl_notes.datasets.ChecksumMismatch
+    TextChecksumMismatch
         The file is not the one the provenance record describes (damaged or edited).
 
     See Also
     --------
-    The page word2vec (``docs/word2vec.*.md``) trains CBOW and skip-gram on it.
+    text_provenance : where the text comes from (page: word2vec, ``word2vec.md``).
 
     Examples
     --------
@@ -72,14 +74,19 @@ def load_macbeth() -> str:
     >>> text.splitlines()[0]
     'when shall we three meet again'
     """
-    if not TEXT_FILE.is_file():
-        raise FileNotFoundError(f"{TEXT_FILE} is missing: reinstall dl_notes (its package data includes "
+    return _checked_text(TEXT_FILE)
+
+
+@functools.lru_cache(maxsize=2)
+def _checked_text(path: Path) -> str:
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: reinstall dl_notes (its package data includes "
                                 "dl_notes/data/*) or restore the file from git")
-    data = TEXT_FILE.read_bytes()
+    data = path.read_bytes()
     expected = text_provenance()["file"]["sha256"]
     if sha256_bytes(data) != expected:
-        raise ChecksumMismatch(
-            f"{TEXT_FILE} has SHA-256 {sha256_bytes(data)}, expected {expected} (from {PROVENANCE_FILE.name}): "
+        raise TextChecksumMismatch(
+            f"{path} has SHA-256 {sha256_bytes(data)}, expected {expected} (from {PROVENANCE_FILE.name}): "
             "the embedded text is damaged; restore it from git "
             "(python scripts/build_shakespeare_slice.py --write rebuilds it)")
     return data.decode("ascii")
@@ -212,7 +219,8 @@ def project_2d(X: np.ndarray) -> np.ndarray:
     X - \bar x = U \Sigma V^\top, \qquad Y = (X - \bar x)\, V_{:, :2}
     $$
 
-    The sign of each axis is fixed so that its largest coordinate is positive (the SVD leaves it free).
+    The SVD leaves the sign of each axis free; it is fixed so that the first of the axis's
+    largest coordinates (in absolute value) is positive.
 
     Parameters
     ----------

@@ -118,8 +118,14 @@ class UnigramSampler:
     power : float, default 0.75
     sample_size : int, default 5
         Negatives per target.
-    rng, seed :
-        The random source (a `numpy.random.Generator`) or a seed for one.
+    rng : numpy.random.Generator, optional
+        The random source.
+    seed : int, optional
+        A seed for a new generator, instead of ``rng``.
+
+    See Also
+    --------
+    NegativeSamplingLoss : the loss that uses the samples (page: word2vec, ``word2vec.md``).
 
     Examples
     --------
@@ -173,7 +179,13 @@ class NegativeSamplingLoss:
         The output vectors, kept (not copied).
     corpus : ndarray of int
         Word ids, for the sampler's counts.
-    power, sample_size, rng, seed :
+    power : float, default 0.75
+        Passed to `UnigramSampler`.
+    sample_size : int, default 5
+        Negatives per target, passed to `UnigramSampler`.
+    rng : numpy.random.Generator, optional
+        Passed to `UnigramSampler`.
+    seed : int, optional
         Passed to `UnigramSampler`.
     sparse : bool, default False
         Keep the gradient of ``W`` as a `dl_notes.embedding.SparseGradient`.
@@ -280,8 +292,10 @@ class CBOW(_Word2Vec):
         The word ids the sampler counts.
     window_size : int, default 1
         c: the contexts have 2c words.
-    sample_size, power :
-        Negatives per target and the sampler's power.
+    sample_size : int, default 5
+        Negatives per target.
+    power : float, default 0.75
+        The sampler's power.
     seed : int, default 0
         Initial weights and the sampler.
     dtype : default float32
@@ -292,6 +306,10 @@ class CBOW(_Word2Vec):
     ----------
     params : dict
         ``W_in`` and ``W_out``, (V, D) each, usable with `dl_notes.optim`.
+
+    See Also
+    --------
+    SkipGram : the other model (page: word2vec, ``word2vec.md``).
 
     Examples
     --------
@@ -323,6 +341,10 @@ class SkipGram(_Word2Vec):
 
     One set of $K$ negatives per context word; the loss is averaged over the batch and summed
     over the $2c$ context positions, as in the book. Parameters as for `CBOW`.
+
+    See Also
+    --------
+    CBOW : the other model (page: word2vec, ``word2vec.md``).
 
     Examples
     --------

