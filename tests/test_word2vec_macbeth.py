@@ -31,3 +31,12 @@ def test_what_the_page_says_holds(default):
         s = v["similarity"][key]
         assert s["random_raw"] > 0.1 > abs(s["random"])
     assert v["costs"]["onehot_table"] > 50 * v["costs"]["embedding_table"]
+
+
+def test_counts_are_those_of_the_embedded_text(default):
+    from dl_notes.corpus import text_provenance
+
+    p = text_provenance()["file"]
+    v = default.values
+    assert (v["n_lines"], v["n_words"], v["vocab_size"]) == (p["lines"], p["words"], p["distinct_words"])
+    assert v["n_examples"] == v["n_words"] - 2 * v["window_size"]

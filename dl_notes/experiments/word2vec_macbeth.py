@@ -132,7 +132,7 @@ def run(config: Config) -> Result:
                                                            config.n_pairs)
     costs = model_costs(V, config.hidden_size, config.sample_size, itemsize=4)
     values.update(
-        vocab_size=V, n_words=len(corpus), n_lines=text.count("\n") + 1, n_examples=len(target),
+        vocab_size=V, n_words=len(corpus), n_lines=len(text.splitlines()), n_examples=len(target),
         n_frequent=len(frequent), n_pairs=int(len(pairs)), projected=[id_to_word[int(w)] for w in by_count],
         queries=[q for q in config.queries if q in sub_to_id], costs=costs,
         hidden_size=config.hidden_size, window_size=config.window_size, sample_size=config.sample_size,
