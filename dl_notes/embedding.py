@@ -7,15 +7,96 @@ and a (D, V) matrix ``E``, the transpose of the (V, D) ``W`` here). Backward add
 upstream gradient to the row it came from; a word used twice in a batch gets both.
 Names and interfaces are those of the book's second volume (``common/layers.py``,
 ``common/time_layers.py``).
+
+With ``sparse=True`` the gradient is kept as the rows it touches (`SparseGradient`: the used ids,
+once each, and their summed rows, PyTorch's coalesced ``sparse=True`` gradient) instead of a
+(V, D) array that is zero almost everywhere; `sgd_rows` updates only those rows.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._checks import array, forward_cache, parameter, upstream_gradient
+from dataclasses import dataclass
 
-__all__ = ["Embedding", "TimeEmbedding"]
+from ._checks import array, forward_cache, parameter, positive, upstream_gradient
+
+__all__ = ["Embedding", "TimeEmbedding", "SparseGradient", "sgd_rows"]
+
+
+@dataclass(frozen=True)
+class SparseGradient:
+    r"""The gradient of a (V, D) weight as its nonzero rows: sorted unique ``indices`` and their ``values``.
+
+    $$
+    \frac{\partial L}{\partial W} = \sum_{k} e_{i_k}\, g_k^{\top}, \qquad i_1 < i_2 < \dots
+    $$
+
+    Attributes
+    ----------
+    indices : ndarray of int64, shape (K,)
+        The rows that received a gradient, each once, in increasing order.
+    values : ndarray, shape (K, D)
+        The summed gradient of each of those rows.
+    shape : tuple of int
+        ``(V, D)``, the shape of the weight.
+
+    Examples
+    --------
+    >>> g = SparseGradient.from_rows(np.array([2, 0, 2]), np.ones((3, 2)), (4, 2))
+    >>> g.indices, g.values                        # id 2 twice: its rows summed (coalesced)
+    (array([0, 2]), array([[1., 1.],
+           [2., 2.]]))
+    >>> g.to_dense()
+    array([[1., 1.],
+           [0., 0.],
+           [2., 2.],
+           [0., 0.]])
+    """
+
+    indices: np.ndarray
+    values: np.ndarray
+    shape: tuple[int, int]
+
+    @classmethod
+    def from_rows(cls, ids: np.ndarray, rows: np.ndarray, shape: tuple[int, int]) -> "SparseGradient":
+        """Sum the rows that share an id: ``ids`` (n,), ``rows`` (n, D) into one row per distinct id."""
+        indices, inverse = np.unique(np.asarray(ids).reshape(-1), return_inverse=True)
+        values = np.zeros((len(indices), shape[1]), dtype=rows.dtype)
+        np.add.at(values, inverse.reshape(-1), rows.reshape(-1, shape[1]))
+        return cls(indices.astype(np.int64), values, tuple(shape))
+
+    def to_dense(self) -> np.ndarray:
+        """The same gradient as a (V, D) array."""
+        dense = np.zeros(self.shape, dtype=self.values.dtype)
+        dense[self.indices] = self.values
+        return dense
+
+
+def sgd_rows(W: np.ndarray, grad: SparseGradient, lr: float) -> None:
+    r"""One SGD step on the rows ``grad`` names, in place; every other row is not read or written.
+
+    $$
+    W_{i_k,:} \leftarrow W_{i_k,:} - \eta\, g_k
+    $$
+
+    Same result as ``W -= lr * grad.to_dense()``, at the cost of K rows instead of V.
+
+    Examples
+    --------
+    >>> W = np.ones((4, 2))
+    >>> sgd_rows(W, SparseGradient.from_rows(np.array([3, 3]), np.ones((2, 2)), (4, 2)), lr=0.5)
+    >>> W
+    array([[1., 1.],
+           [1., 1.],
+           [1., 1.],
+           [0., 0.]])
+    """
+    if not isinstance(grad, SparseGradient):
+        raise TypeError(f"sgd_rows: grad must be a SparseGradient, got {type(grad).__name__}")
+    if tuple(W.shape) != grad.shape:
+        raise ValueError(f"sgd_rows: grad is for a weight of shape {grad.shape}, W has shape {W.shape}")
+    W[grad.indices] -= positive("lr", lr) * grad.values
 
 
 class Embedding:
@@ -30,12 +111,15 @@ class Embedding:
     ----------
     W : ndarray, shape (V, D)
         One D-dimensional vector per word of a vocabulary of V words, kept (not copied).
+    sparse : bool, default False
+        Keep the gradient as a `SparseGradient` (the used rows only) instead of a (V, D) array.
 
     Attributes
     ----------
-    dW : ndarray, shape (V, D)
+    dW : ndarray, shape (V, D), or SparseGradient
         The gradient from the last ``backward`` (rows of unused words are zero); also
-        ``grads[0]``, the same array after every ``backward``.
+        ``grads[0]``, the same array after every ``backward`` (a new `SparseGradient` each time
+        when ``sparse=True``).
 
     Examples
     --------
@@ -49,11 +133,21 @@ class Embedding:
     array([[1., 1.],
            [0., 0.],
            [2., 2.]])
+    >>> sparse = Embedding(np.arange(6.0).reshape(3, 2), sparse=True)
+    >>> _ = sparse.forward(np.array([2, 0, 2]))
+    >>> sparse.backward(np.ones((3, 2)))
+    >>> sparse.dW.indices, sparse.dW.values           # only the rows of words 0 and 2
+    (array([0, 2]), array([[1., 1.],
+           [2., 2.]]))
     """
 
-    def __init__(self, W: np.ndarray) -> None:
+    def __init__(self, W: np.ndarray, sparse: bool = False) -> None:
         self.W = parameter("W", W, 2, "(V, D)")
-        self.dW = np.zeros_like(W)
+        if not isinstance(sparse, bool):
+            raise TypeError(f"{type(self).__name__}: sparse must be True or False, got {sparse!r}")
+        self.sparse = sparse
+        empty = SparseGradient(np.zeros(0, np.int64), np.zeros((0, W.shape[1]), W.dtype), W.shape)
+        self.dW = empty if sparse else np.zeros_like(W)
         self.idx: np.ndarray | None = None
 
     @property
@@ -63,7 +157,7 @@ class Embedding:
 
     @property
     def grads(self) -> list[np.ndarray]:
-        """``[dW]``, the same array after every ``backward``."""
+        """``[dW]``: the same array after every ``backward``, or the last `SparseGradient` when ``sparse=True``."""
         return [self.dW]
 
     def forward(self, idx: np.ndarray) -> np.ndarray:
@@ -74,6 +168,9 @@ class Embedding:
         where = f"{type(self).__name__}.backward"
         idx = forward_cache(where, self.idx)
         dout = upstream_gradient(where, dout, idx.shape + self.W.shape[1:], self.W.dtype)
+        if self.sparse:
+            self.dW = SparseGradient.from_rows(idx, dout, self.W.shape)
+            return None
         self.dW[...] = 0
         np.add.at(self.dW, idx.reshape(-1), dout.reshape(-1, self.W.shape[1]))
         return None

@@ -75,3 +75,74 @@ def test_backward_before_forward_and_wrong_upstream_shape():
     layer.forward(np.array([0, 1]))
     with pytest.raises(ValueError, match=r"dout must have the output's shape \(2, 2\)"):
         layer.backward(np.zeros((2, 3)))
+
+
+# --- the sparse gradient -------------------------------------------------------------------------
+
+from _reference import SOURCES, reference  # noqa: E402
+
+from dl_notes.embedding import SparseGradient, sgd_rows  # noqa: E402
+
+
+@pytest.fixture(params=SOURCES)
+def torch_embedding(request):
+    return reference("embedding", request.param)
+
+
+def test_forward_and_dense_gradient_match_pytorch(torch_embedding):
+    ref = torch_embedding
+    layer = TimeEmbedding(ref["W"].copy())
+    np.testing.assert_allclose(layer.forward(ref["ids"]), ref["y"], rtol=1e-12)
+    layer.backward(ref["dout"])
+    np.testing.assert_allclose(layer.dW, ref["dense/grad"], rtol=1e-12, atol=1e-15)
+
+
+def test_sparse_gradient_matches_pytorchs_coalesced_one(torch_embedding):
+    ref = torch_embedding
+    layer = TimeEmbedding(ref["W"].copy(), sparse=True)
+    layer.forward(ref["ids"])
+    layer.backward(ref["dout"])
+    assert isinstance(layer.grads[0], SparseGradient)
+    np.testing.assert_array_equal(layer.dW.indices, ref["sparse/indices"])
+    np.testing.assert_allclose(layer.dW.values, ref["sparse/values"], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(layer.dW.to_dense(), ref["dense/grad"], rtol=1e-12, atol=1e-15)
+
+
+def test_sparse_gradient_is_the_dense_one_and_names_only_used_rows():
+    rng = np.random.default_rng(3)
+    W = rng.standard_normal((50, 4))
+    ids = rng.integers(0, 50, (3, 6))
+    dout = rng.standard_normal((3, 6, 4))
+    dense, sparse = TimeEmbedding(W.copy()), TimeEmbedding(W.copy(), sparse=True)
+    for layer in (dense, sparse):
+        layer.forward(ids)
+        layer.backward(dout)
+    np.testing.assert_array_equal(sparse.dW.indices, np.unique(ids))
+    assert sparse.dW.values.shape == (len(np.unique(ids)), 4)
+    np.testing.assert_allclose(sparse.dW.to_dense(), dense.dW, rtol=1e-13, atol=1e-15)
+
+
+def test_sgd_rows_equals_the_dense_step_and_leaves_other_rows_untouched():
+    rng = np.random.default_rng(4)
+    W = rng.standard_normal((20, 3))
+    grad = SparseGradient.from_rows(np.array([5, 2, 5]), rng.standard_normal((3, 3)), W.shape)
+    expected = W - 0.1 * grad.to_dense()
+    untouched = np.setdiff1d(np.arange(20), [2, 5])
+    W_before = W.copy()
+    sgd_rows(W, grad, lr=0.1)
+    np.testing.assert_allclose(W, expected, rtol=1e-14)
+    np.testing.assert_array_equal(W[untouched], W_before[untouched])
+
+
+@pytest.mark.parametrize("args, error, match", [
+    ((np.zeros((3, 2)), np.eye(2)), TypeError, "must be a SparseGradient"),
+    ((np.zeros((3, 2)), SparseGradient.from_rows(np.array([0]), np.ones((1, 2)), (4, 2))), ValueError, r"shape \(4, 2\)"),
+])
+def test_sgd_rows_refuses_bad_input(args, error, match):
+    with pytest.raises(error, match=match):
+        sgd_rows(*args, lr=0.1)
+
+
+def test_sparse_flag_must_be_a_bool():
+    with pytest.raises(TypeError, match="sparse must be True or False"):
+        Embedding(np.zeros((3, 2)), sparse="yes")
