@@ -276,7 +276,14 @@ def vhred_loss(reconstruction: np.ndarray, mu_q: np.ndarray, logvar_q: np.ndarra
 
 
 class Dialogues(NamedTuple):
-    """Generated conversations: what `dialogues` returns."""
+    """Generated conversations: what `dialogues` returns.
+
+    Examples
+    --------
+    >>> data = dialogues(1, length=2, seed=3)
+    >>> data.contexts.shape, data.replies.shape, len(data.words)    # <s>, 6 fillers, 4 + 3 + 4 + 3
+    ((1, 3, 2), (1, 3), 21)
+    """
 
     contexts: np.ndarray  #: (n, 3, length) word ids: the three utterances before the reply
     replies: np.ndarray  #: (n, 3) word ids: the start id 0, then the two words of the reply
