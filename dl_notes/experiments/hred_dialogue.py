@@ -212,13 +212,14 @@ def _draw(lang: str, variational: bool):
             _arrow(ax, (9.1, 4.14), (8.2, 4.6), color=lat, dashed=True)
             ax.text(7.9, 5.22, text["sample"], ha="center", fontsize=8.5, color=lat)
             ax.text(10.1, 4.3, text["train_only"], ha="right", fontsize=8, color=lat, style="italic")
-            _box(ax, 6.9, 1.45, text["decoder"], dec, height=0.7)
+            _box(ax, 6.9, 1.45, text["decoder"] + "\n$h^{dec}_0$: $[s_3; z]$", dec, height=0.7)
             _arrow(ax, s_end, (6.6, 1.82), color=ctx)
             _arrow(ax, (7.75, 4.6), (7.15, 1.82), color=lat)
             _arrow(ax, (7.58, 0.5), (8.9, 2.24), dashed=True)
         else:
             _box(ax, 6.9, 1.45, text["decoder"], dec, height=0.7)
             _arrow(ax, s_end, (6.7, 1.82), color=ctx)
+            ax.text(6.2, 2.35, "$h^{dec}_0 = \\tanh(s_3 W + b)$", fontsize=8.5, ha="left", va="center", color=ctx)
         _box(ax, 6.9, 0.35, text["reply"] + "\n$r_1 \\dots r_L$", "#777777", height=0.7)
         _arrow(ax, (6.9, 1.08), (6.9, 0.72), color=dec)
         ax.set(xlim=(0, 10.3 if variational else 8.2), ylim=(-0.2, top + (0.9 if variational else 0)), aspect="equal",
