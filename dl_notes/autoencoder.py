@@ -35,8 +35,9 @@ def _mean_log_var(where: str, mu: object, log_var: object) -> tuple[np.ndarray, 
     return mu, log_var
 
 
-def gaussian_kl(mu: np.ndarray, log_var: np.ndarray) -> np.ndarray:
-    r"""KL divergence of $\mathcal N(\mu, \operatorname{diag}\sigma^2)$ from $\mathcal N(0, I)$, per sample.
+def gaussian_kl(mu: np.ndarray, log_var: np.ndarray, prior_mu: np.ndarray | None = None,
+                prior_log_var: np.ndarray | None = None) -> np.ndarray:
+    r"""KL divergence of $\mathcal N(\mu, \operatorname{diag}\sigma^2)$ from a prior, $\mathcal N(0, I)$ by default, per sample.
 
     $$
     D_\mathrm{KL}\bigl(\mathcal N(\mu, \sigma^2) \,\|\, \mathcal N(0, I)\bigr)
@@ -44,12 +45,23 @@ def gaussian_kl(mu: np.ndarray, log_var: np.ndarray) -> np.ndarray:
     $$
 
     Each term is $\ge 0$ and is 0 only for $\mu_k = 0$, $\sigma_k = 1$: the KL term of the
-    VAE's loss pulls every code distribution towards the prior.
+    VAE's loss pulls every code distribution towards the prior. A prior of its own,
+    $\mathcal N(\mu_p, \operatorname{diag}\sigma_p^2)$ (VHRED computes one from the
+    conversation), gives the general form, which is the one above for $\mu_p = 0$, $\sigma_p = 1$:
+
+    $$
+    D_\mathrm{KL}\bigl(\mathcal N(\mu, \sigma^2) \,\|\, \mathcal N(\mu_p, \sigma_p^2)\bigr)
+    = \frac{1}{2} \sum_{k=1}^{K} \Bigl(\log \frac{\sigma_{p,k}^2}{\sigma_k^2}
+    + \frac{\sigma_k^2 + (\mu_k - \mu_{p,k})^2}{\sigma_{p,k}^2} - 1\Bigr)
+    $$
 
     Parameters
     ----------
     mu, log_var : ndarray, shape (N, K)
         The means and the log-variances $\log \sigma^2$ of N diagonal Gaussians in K dimensions.
+    prior_mu, prior_log_var : ndarray, shape (N, K), optional
+        The prior's means and log-variances, one prior per sample; both or neither.
+        Without them the prior is $\mathcal N(0, I)$.
 
     Returns
     -------
@@ -59,12 +71,13 @@ def gaussian_kl(mu: np.ndarray, log_var: np.ndarray) -> np.ndarray:
     Raises
     ------
     ValueError
-        If ``mu`` and ``log_var`` are not 2-D arrays of the same shape.
+        If the arrays are not 2-D of one shape, or only one of the prior's two arrays is given.
 
     See Also
     --------
-    gaussian_kl_grad : its gradient.
+    gaussian_kl_grad : its gradient against $\mathcal N(0, I)$.
     VAE : whose loss adds its batch mean; the page "Autoencoders and the VAE".
+    dl_notes.hred.vhred_loss : VHRED's loss, with the prior computed from the context.
 
     Examples
     --------
@@ -72,9 +85,20 @@ def gaussian_kl(mu: np.ndarray, log_var: np.ndarray) -> np.ndarray:
     array([0. , 0.5])
     >>> float(gaussian_kl(np.zeros((1, 1)), np.log([[4.0]]))[0])   # sigma = 2: (4 - log 4 - 1) / 2
     0.8068528194400546
+    >>> mu = np.array([[1.0, 0.0]])
+    >>> gaussian_kl(mu, np.zeros((1, 2)), prior_mu=mu, prior_log_var=np.zeros((1, 2)))  # q = p
+    array([0.])
     """
     mu, log_var = _mean_log_var("gaussian_kl", mu, log_var)
-    return 0.5 * np.sum(mu**2 + np.exp(log_var) - log_var - 1, axis=1)
+    if prior_mu is None and prior_log_var is None:
+        return 0.5 * np.sum(mu**2 + np.exp(log_var) - log_var - 1, axis=1)
+    if prior_mu is None or prior_log_var is None:
+        raise ValueError("gaussian_kl: give both prior_mu and prior_log_var, or neither (the prior N(0, I))")
+    prior_mu, prior_log_var = _mean_log_var("gaussian_kl (prior)", prior_mu, prior_log_var)
+    if prior_mu.shape != mu.shape:
+        raise ValueError(f"gaussian_kl: the prior must have the shape of mu {mu.shape}, got {prior_mu.shape}")
+    return 0.5 * np.sum(prior_log_var - log_var + np.exp(log_var - prior_log_var)
+                        + (mu - prior_mu) ** 2 * np.exp(-prior_log_var) - 1, axis=1)
 
 
 def gaussian_kl_grad(mu: np.ndarray, log_var: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -30,12 +30,13 @@ from typing import NamedTuple
 import numpy as np
 
 from ._checks import array, count, float_dtype, generator, nonnegative
+from .autoencoder import gaussian_kl
 from .embedding import TimeEmbedding
 from .gru import TimeGRU
 from .layers import Affine, Tanh
 from .time_layers import TimeAffine, TimeSoftmaxWithLoss
 
-__all__ = ["HRED", "Dialogues", "dialogues", "gaussian_kl", "vhred_loss"]
+__all__ = ["HRED", "Dialogues", "dialogues", "vhred_loss"]
 
 
 class HRED:
@@ -193,47 +194,6 @@ class HRED:
         return np.stack(words, axis=1)
 
 
-def gaussian_kl(mu_q: np.ndarray, logvar_q: np.ndarray, mu_p: np.ndarray, logvar_p: np.ndarray) -> np.ndarray:
-    r"""$\mathrm{KL}(q \,\|\, p)$ between two Gaussians with diagonal covariances, summed over the last axis.
-
-    $$
-    \mathrm{KL}\bigl(\mathcal{N}(\mu_q, \sigma_q^2) \,\big\|\, \mathcal{N}(\mu_p, \sigma_p^2)\bigr)
-    = \frac{1}{2} \sum_i \left( \log \frac{\sigma_{p,i}^2}{\sigma_{q,i}^2}
-    + \frac{\sigma_{q,i}^2 + (\mu_{q,i} - \mu_{p,i})^2}{\sigma_{p,i}^2} - 1 \right)
-    $$
-
-    with the variances given as logarithms ($\log \sigma^2$), as networks output them. VHRED
-    needs this general form: its prior $p(z \mid w_{1..K})$ is computed from the context, not
-    fixed at $\mathcal{N}(0, I)$. With $\mu_p = 0$, $\log \sigma_p^2 = 0$ it is the VAE's
-    $\frac{1}{2}\sum_i (\sigma_{q,i}^2 + \mu_{q,i}^2 - 1 - \log \sigma_{q,i}^2)$.
-
-    Parameters
-    ----------
-    mu_q, logvar_q, mu_p, logvar_p : array_like
-        Means and log-variances of the same shape (..., d).
-
-    Returns
-    -------
-    ndarray, shape (...)
-        One KL divergence per leading index; zero exactly when the two Gaussians are equal.
-
-    Examples
-    --------
-    >>> gaussian_kl([[0.0], [1.0]], [[0.0], [0.0]], [[0.0], [0.0]], [[0.0], [0.0]])  # the same; means 1 apart
-    array([0. , 0.5])
-    >>> float(gaussian_kl([0.0], [np.log(4.0)], [0.0], [0.0]))    # variance 4 against 1: (4 - 1 - log 4)/2
-    0.8068528194400546
-    """
-    mu_q, logvar_q, mu_p, logvar_p = (array(name, value) for name, value in
-                                      (("mu_q", mu_q), ("logvar_q", logvar_q), ("mu_p", mu_p), ("logvar_p", logvar_p)))
-    shapes = {mu_q.shape, logvar_q.shape, mu_p.shape, logvar_p.shape}
-    if len(shapes) != 1 or mu_q.ndim == 0:
-        raise ValueError(f"gaussian_kl: mu_q, logvar_q, mu_p and logvar_p must have one shape (..., d), got "
-                         f"{mu_q.shape}, {logvar_q.shape}, {mu_p.shape} and {logvar_p.shape}")
-    ratio = np.exp(logvar_q - logvar_p)
-    return 0.5 * np.sum(logvar_p - logvar_q + ratio + (mu_q - mu_p) ** 2 * np.exp(-logvar_p) - 1, axis=-1)
-
-
 def vhred_loss(reconstruction: np.ndarray, mu_q: np.ndarray, logvar_q: np.ndarray, mu_p: np.ndarray,
                logvar_p: np.ndarray, kl_weight: float = 1.0) -> np.ndarray:
     r"""VHRED's loss for one reply: the negative of the variational lower bound, with an optional KL weight.
@@ -249,25 +209,29 @@ def vhred_loss(reconstruction: np.ndarray, mu_q: np.ndarray, logvar_q: np.ndarra
 
     Parameters
     ----------
-    reconstruction : array_like, shape (...)
-        $-\log p(r \mid z, w_{1..K})$ of each reply, with $z$ drawn from the posterior
+    reconstruction : array_like, shape (N,)
+        $-\log p(r \mid z, w_{1..K})$ of each of N replies, with $z$ drawn from the posterior
         (one sample estimates the expectation).
-    mu_q, logvar_q : array_like, shape (..., d)
+    mu_q, logvar_q : array_like, shape (N, d)
         The approximate posterior, computed from the context state and the encoded reply.
-    mu_p, logvar_p : array_like, shape (..., d)
+    mu_p, logvar_p : array_like, shape (N, d)
         The prior, computed from the context state only.
     kl_weight : float, default 1
         $\beta \ge 0$.
 
+    See Also
+    --------
+    dl_notes.autoencoder.gaussian_kl : the KL term, here with a prior of its own.
+
     Examples
     --------
-    >>> float(vhred_loss(2.5, [1.0], [0.0], [0.0], [0.0]))             # 2.5 + 1/2
-    3.0
-    >>> float(vhred_loss(2.5, [1.0], [0.0], [0.0], [0.0], kl_weight=0.0))
-    2.5
+    >>> vhred_loss([2.5], [[1.0]], [[0.0]], [[0.0]], [[0.0]])           # 2.5 + 1/2
+    array([3.])
+    >>> vhred_loss([2.5], [[1.0]], [[0.0]], [[0.0]], [[0.0]], kl_weight=0.0)
+    array([2.5])
     """
     beta = nonnegative("kl_weight", kl_weight)
-    kl = gaussian_kl(mu_q, logvar_q, mu_p, logvar_p)
+    kl = gaussian_kl(mu_q, logvar_q, prior_mu=mu_p, prior_log_var=logvar_p)
     reconstruction = array("reconstruction", reconstruction)
     if reconstruction.shape != kl.shape:
         raise ValueError(f"vhred_loss: reconstruction must have one value per reply, shape {kl.shape}, "

@@ -9,7 +9,8 @@ import pytest
 
 from dl_notes.experiments import hred_dialogue as exp
 from dl_notes.gradcheck import numerical_gradient, relative_error
-from dl_notes.hred import HRED, dialogues, gaussian_kl, vhred_loss
+from dl_notes.autoencoder import gaussian_kl
+from dl_notes.hred import HRED, dialogues, vhred_loss
 
 
 def small_net(**kw) -> HRED:
@@ -129,14 +130,14 @@ def test_dialogues_refuse_bad_sizes():
 
 def test_gaussian_kl_matches_a_monte_carlo_estimate():
     rng = np.random.default_rng(0)
-    mu_q, logvar_q, mu_p, logvar_p = rng.normal(size=(4, 3))
+    mu_q, logvar_q, mu_p, logvar_p = rng.normal(size=(4, 1, 3))
     z = mu_q + np.exp(logvar_q / 2) * rng.standard_normal((400_000, 3))
 
     def log_density(z, mu, logvar):
         return -0.5 * np.sum(np.log(2 * np.pi) + logvar + (z - mu) ** 2 / np.exp(logvar), axis=-1)
 
     estimate = np.mean(log_density(z, mu_q, logvar_q) - log_density(z, mu_p, logvar_p))
-    assert gaussian_kl(mu_q, logvar_q, mu_p, logvar_p) == pytest.approx(estimate, abs=0.01)
+    assert gaussian_kl(mu_q, logvar_q, mu_p, logvar_p)[0] == pytest.approx(estimate, abs=0.01)
 
 
 def test_gaussian_kl_is_zero_only_for_equal_gaussians_and_is_the_vae_term_against_n01():
@@ -155,8 +156,10 @@ def test_vhred_loss_adds_the_weighted_kl_and_refuses_bad_input():
         vhred_loss([2.0, 3.0], mu_q, logvar_q, mu_q, logvar_q, kl_weight=-1)
     with pytest.raises(ValueError, match=r"one value per reply, shape \(2,\)"):
         vhred_loss([2.0], mu_q, logvar_q, mu_q, logvar_q)
-    with pytest.raises(ValueError, match="must have one shape"):
-        gaussian_kl(mu_q, logvar_q, mu_q[:1], logvar_q)
+    with pytest.raises(ValueError, match=r"the prior must have the shape of mu \(2, 2\)"):
+        gaussian_kl(mu_q, logvar_q, mu_q[:1], logvar_q[:1])
+    with pytest.raises(ValueError, match="both prior_mu and prior_log_var"):
+        gaussian_kl(mu_q, logvar_q, prior_mu=mu_q)
 
 
 # --- the experiment -----------------------------------------------------------------------------
