@@ -29,6 +29,22 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+
+def read_embedded(path: Path, sha256: str, what: str, rebuild: str, error: type[Exception]) -> bytes:
+    """The bytes of a data file shipped inside the package, refused unless they hash to ``sha256``.
+
+    ``what`` names the data in the message, ``rebuild`` is the script that writes the file again,
+    and ``error`` is the loader's own exception for a damaged file.
+    """
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: reinstall dl_notes (its package data includes "
+                                "dl_notes/data/*) or restore the file from git")
+    data = path.read_bytes()
+    if sha256_bytes(data) != sha256:
+        raise error(f"{path} has SHA-256 {sha256_bytes(data)}, expected {sha256}: the embedded {what} is damaged; "
+                    f"reinstall dl_notes or restore the file from git (python {rebuild} --write rebuilds it)")
+    return data
+
 def _alive(pid: int) -> bool:
     """Whether a process ``pid`` exists on this machine (signal 0 checks without sending anything)."""
     try:

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ._checks import array, count
-from ._files import sha256_bytes
+from ._files import read_embedded
 
 __all__ = ["TEXT_FILE", "PROVENANCE_FILE", "TextChecksumMismatch", "load_macbeth", "text_provenance", "preprocess",
            "create_contexts_target", "cos_similarity", "most_similar", "project_2d"]
@@ -79,16 +79,8 @@ def load_macbeth() -> str:
 
 @functools.lru_cache(maxsize=2)
 def _checked_text(path: Path) -> str:
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing: reinstall dl_notes (its package data includes "
-                                "dl_notes/data/*) or restore the file from git")
-    data = path.read_bytes()
-    expected = text_provenance()["file"]["sha256"]
-    if sha256_bytes(data) != expected:
-        raise TextChecksumMismatch(
-            f"{path} has SHA-256 {sha256_bytes(data)}, expected {expected} (from {PROVENANCE_FILE.name}): "
-            "the embedded text is damaged; restore it from git "
-            "(python scripts/build_shakespeare_slice.py --write rebuilds it)")
+    data = read_embedded(path, text_provenance()["file"]["sha256"], "text", "scripts/build_shakespeare_slice.py",
+                         TextChecksumMismatch)
     return data.decode("ascii")
 
 

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from ._checks import array, fraction, generator
-from ._files import atomic_write, new_part, remove_stale_parts, sha256_bytes
+from ._files import atomic_write, new_part, read_embedded, remove_stale_parts, sha256_bytes
 
 __all__ = [
     "load_mnist", "download_mnist", "describe_mnist", "mnist_source", "mnist_provenance", "data_dir",
@@ -414,19 +414,8 @@ def _keep_aside(path: Path, size: int, sha256: str) -> str | None:
 
 @functools.lru_cache(maxsize=1)
 def _subset_arrays() -> dict[str, np.ndarray]:
-    if not SUBSET_FILE.is_file():
-        raise FileNotFoundError(
-            f"{SUBSET_FILE} is missing: reinstall dl_notes (its package data includes dl_notes/data/*) "
-            "or restore the file from git"
-        )
-    data = SUBSET_FILE.read_bytes()
-    expected = mnist_provenance()["file"]["sha256"]
-    if sha256_bytes(data) != expected:
-        raise ChecksumMismatch(
-            f"{SUBSET_FILE} has SHA-256 {sha256_bytes(data)}, expected {expected} (from {PROVENANCE_FILE.name}): "
-            "the embedded MNIST subset is damaged; reinstall dl_notes or restore the file from git "
-            "(python scripts/build_mnist_subset.py --write rebuilds it)"
-        )
+    data = read_embedded(SUBSET_FILE, mnist_provenance()["file"]["sha256"], "MNIST subset",
+                         "scripts/build_mnist_subset.py", ChecksumMismatch)
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
         arrays = {key: read_idx(archive.extractfile(name).read()) for key, name in IDX_NAMES.items()}
     return _checked(arrays, str(SUBSET_FILE))

@@ -1,6 +1,6 @@
 r"""Decoding a sequence from a model one step at a time: greedy search, beam search, and the exhaustive search that both approximate.
 
-Every function here drives a model through one generic **step**::
+Every function here drives a model through one generic **step**:
 
     step(inputs, state) -> (scores, state)
 
