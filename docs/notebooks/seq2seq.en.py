@@ -3,8 +3,8 @@
 #
 # This notebook reproduces the measurements of the [Seq2seq](../seq2seq.md) page: a seq2seq model
 # converting Japanese-format dates (the year, month and day each followed by its kanji) to
-# `1994-09-27`, trained reading the input as written and reversed, then greedy decoding against beam search with the reversed model; then the
-# course's sin → cos (3_5).
+# `1994-09-27`, trained reading the input as written and reversed, then greedy decoding against
+# beam search with the reversed model; then the course's sin → cos (3_5).
 #
 # The results are read from the `dl_notes.experiments` cache; an experiment runs again only when
 # the code of `dl_notes` has changed.
