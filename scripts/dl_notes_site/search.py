@@ -58,14 +58,28 @@ def _tokenizer():
     return Tokenizer(wakati=True)
 
 
+KATAKANA_WORD = re.compile(r"[\u30a0-\u30ff]+")
+
+
 @lru_cache(maxsize=65536)
 def segment_run(run: str) -> str:
-    """Japanese words of ``run`` joined by U+200B.
+    """Japanese words of ``run`` joined by U+200B; a katakana compound stays one word.
+
+    Janome cuts ビームサーチ into ビーム and サーチ, but a query keeps a katakana run whole (the
+    worker segments only kanji), so the page that teaches ビームサーチ was not found by its name.
 
     >>> segment_run("勾配消失").split("\u200b")
     ['勾配', '消失']
+    >>> segment_run("ビームサーチを使う").split("\u200b")
+    ['ビームサーチ', 'を', '使う']
     """
-    return ZWSP.join(_tokenizer().tokenize(run))
+    words: list[str] = []
+    for word in _tokenizer().tokenize(run):
+        if words and KATAKANA_WORD.fullmatch(word) and KATAKANA_WORD.fullmatch(words[-1]):
+            words[-1] += word
+        else:
+            words.append(word)
+    return ZWSP.join(words)
 
 
 def segment(text: str) -> str:
