@@ -82,7 +82,7 @@ def taps_to(page, target: str) -> int:
         page.evaluate(CANDIDATES, target)
         with_link = page.query_selector_all('[data-tap-candidate="link"]')
         if any(h.evaluate(TAPPABLE) for h in with_link):
-            with page.expect_navigation(wait_until="commit"):  # the URL is the answer, not the page
+            with page.expect_navigation():
                 tap_first(page, "link")
             return taps + 1
         if not (tap_first(page, "section") or tap_first(page, "back")):
