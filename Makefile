@@ -31,8 +31,8 @@ screenshots: $(STAMP)  ## full-page PNGs of every page, both languages, desktop 
 experiments: $(STAMP)  ## run every experiment through the cache
 	$(BIN)/python -m dl_notes.experiments run --all
 
-test: $(STAMP)  ## run every test: unit, doctests, page examples, site build
-	$(BIN)/python -m pytest
+test: $(STAMP)  ## run every test: unit, doctests, page examples, site build (one worker per CPU)
+	$(BIN)/python -m pytest -n auto
 
 lock:  ## re-resolve the toolchain from pyproject.toml into requirements.lock
 	bash scripts/lock.sh

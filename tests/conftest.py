@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import subprocess
 import sys
@@ -18,8 +20,19 @@ from _site import mkdocs_build
 
 @pytest.fixture(scope="session")
 def build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
-    site = tmp_path_factory.mktemp("site")
-    return site, mkdocs_build(site)
+    """The session's one build of the site. Under pytest-xdist (``make test`` runs ``-n auto``)
+    the workers of a run share it: the first to need it builds, the others wait on a lock."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        site = tmp_path_factory.mktemp("site")
+        return site, mkdocs_build(site)
+    shared = tmp_path_factory.getbasetemp().parent  # one folder per run, shared by its workers
+    site, record = shared / "site", shared / "site-build.json"
+    with open(shared / "site-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            done = mkdocs_build(site)
+            record.write_text(json.dumps([done.args, done.returncode, done.stdout, done.stderr]))
+    return site, subprocess.CompletedProcess(*json.loads(record.read_text()))
 
 
 @pytest.fixture(scope="session")
@@ -36,16 +49,20 @@ def pytest_addoption(parser):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """The page-weight report of tests/test_browser.py: the five heaviest pages."""
-    browser = sys.modules.get("test_browser")
-    weights = getattr(browser, "WEIGHTS", None)
-    if not weights:
+    """The page-weight report of tests/test_browser.py: the five heaviest pages.
+
+    The weights travel as the tests' user properties, so the report also works when pytest-xdist
+    runs the tests in worker processes.
+    """
+    reports = [r for kind in ("passed", "failed") for r in terminalreporter.stats.get(kind, []) if r.when == "call"]
+    properties = [value for r in reports for name, value in r.user_properties if name == "page_weight"]
+    if not properties:
         return
     write = terminalreporter.write_line
-    if _browser.SITE_BYTES:
-        write(f"site size: {_browser.SITE_BYTES[0] / 1e6:.1f} MB uncompressed (both languages, all assets)")
+    write(f"site size: {properties[0]['site'] / 1e6:.1f} MB uncompressed (both languages, all assets)")
     write("page weight (transferred with gzip / uncompressed), heaviest first:")
-    for path, (sent, raw) in sorted(weights.items(), key=lambda kv: -kv[1][0])[:5]:
+    weights = sorted(((p["sent"], p["raw"], p["path"]) for p in properties), reverse=True)
+    for sent, raw, path in weights[:5]:
         write(f"  {sent / 1e6:6.2f} MB / {raw / 1e6:5.2f} MB  {path}")
 
 

@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+import _browser
 from _site import page_paths
 
 pytestmark = pytest.mark.browser
@@ -120,9 +121,6 @@ def switch_language(page, lang: str) -> None:
 
 # --- every page, both languages -------------------------------------------------------------
 
-WEIGHTS: dict[str, tuple[int, int]] = {}  # page URL path -> (bytes sent, bytes uncompressed)
-
-
 @pytest.mark.parametrize("path", page_paths(), ids=lambda p: p or "home")
 def test_page(browser, server, request, path):
     """Japanese page, then the switcher's English twin: each page in both languages.
@@ -146,7 +144,8 @@ def test_page(browser, server, request, path):
         problems += [f"/{url_path}: {p}" for p in page_problems(page, lang)]
         sent = sum(server.sizes[p][1] for p in set(visit.fetched) if p in server.sizes)
         raw = sum(server.sizes[p][0] for p in set(visit.fetched) if p in server.sizes)
-        WEIGHTS["/" + url_path] = (sent, raw)
+        request.node.user_properties.append(
+            ("page_weight", {"path": "/" + url_path, "sent": sent, "raw": raw, "site": _browser.SITE_BYTES[0]}))
         if sent > BUDGET:
             problems.append(f"/{url_path}: {sent:,} bytes transferred, over the {BUDGET:,}-byte budget")
         visit.fetched.clear()
