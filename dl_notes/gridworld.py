@@ -14,8 +14,7 @@ $P(s' \mid s, a)$ and $R(s, a) = \sum_{s'} P(s' \mid s, a)\, r(s')$; learning on
 
 See Also
 --------
-dl_notes.rl : value iteration and Q-learning on this world.
-The page "強化学習 / Reinforcement learning" (reinforcement_learning.md) teaches it.
+dl_notes.rl : value iteration and Q-learning on this world (page: Reinforcement learning, ``reinforcement_learning.md``).
 """
 
 from __future__ import annotations
@@ -88,8 +87,8 @@ class GridWorld:
 
     See Also
     --------
-    dl_notes.rl.value_iteration, dl_notes.rl.q_learning
-    The page "強化学習 / Reinforcement learning" (reinforcement_learning.md).
+    dl_notes.rl.value_iteration : reads the tables (page: Reinforcement learning, ``reinforcement_learning.md``).
+    dl_notes.rl.q_learning : only calls reset and step.
 
     Examples
     --------

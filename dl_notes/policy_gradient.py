@@ -9,8 +9,7 @@ Monte Carlo estimators can be checked against them.
 
 See Also
 --------
-dl_notes.rl : returns, policy evaluation, Q-learning.
-The page "強化学習 / Reinforcement learning" (reinforcement_learning.md) teaches them.
+dl_notes.rl : returns, policy evaluation, Q-learning (page: Reinforcement learning, ``reinforcement_learning.md``).
 """
 
 from __future__ import annotations
@@ -52,8 +51,7 @@ def softmax_policy(theta, features) -> np.ndarray:
 
     See Also
     --------
-    grad_log_policy
-    The page "強化学習 / Reinforcement learning" (reinforcement_learning.md).
+    grad_log_policy : the gradient of its logarithm (page: Reinforcement learning, ``reinforcement_learning.md``).
 
     Examples
     --------
@@ -87,8 +85,7 @@ def grad_log_policy(theta, features, s: int, a: int) -> np.ndarray:
 
     See Also
     --------
-    reinforce_gradient
-    The page "強化学習 / Reinforcement learning" (reinforcement_learning.md).
+    reinforce_gradient : the estimate this enters (page: Reinforcement learning, ``reinforcement_learning.md``).
 
     Examples
     --------
@@ -120,8 +117,8 @@ def policy_objective(mdp, theta, features, gamma: float) -> float:
 
     See Also
     --------
-    exact_policy_gradient, dl_notes.rl.policy_evaluation
-    The page "強化学習 / Reinforcement learning" (reinforcement_learning.md).
+    exact_policy_gradient : its gradient (page: Reinforcement learning, ``reinforcement_learning.md``).
+    dl_notes.rl.policy_evaluation : the linear solve.
 
     Examples
     --------
@@ -156,8 +153,7 @@ def discounted_visitation(mdp, policy, gamma: float) -> np.ndarray:
 
     See Also
     --------
-    exact_policy_gradient
-    The page "強化学習 / Reinforcement learning" (reinforcement_learning.md).
+    exact_policy_gradient : where $d^\pi$ weighs the states (page: Reinforcement learning, ``reinforcement_learning.md``).
 
     Examples
     --------
@@ -203,8 +199,9 @@ def exact_policy_gradient(mdp, theta, features, gamma: float) -> np.ndarray:
 
     See Also
     --------
-    policy_objective, discounted_visitation, reinforce_gradient
-    The page "強化学習 / Reinforcement learning" (reinforcement_learning.md).
+    policy_objective : $J(\theta)$ (page: Reinforcement learning, ``reinforcement_learning.md``).
+    discounted_visitation : $d^\pi$.
+    reinforce_gradient : its Monte Carlo estimate.
 
     Examples
     --------
@@ -259,8 +256,7 @@ def sample_episode(env, theta, features, rng: np.random.Generator, max_steps: in
 
     See Also
     --------
-    reinforce_gradient
-    The page "強化学習 / Reinforcement learning" (reinforcement_learning.md).
+    reinforce_gradient : the estimate this enters (page: Reinforcement learning, ``reinforcement_learning.md``).
 
     Examples
     --------
@@ -307,8 +303,7 @@ def reinforce_loss(theta, features, states, actions, weights) -> tuple[float, np
 
     See Also
     --------
-    reinforce_gradient
-    The page "強化学習 / Reinforcement learning" (reinforcement_learning.md).
+    reinforce_gradient : the estimate this enters (page: Reinforcement learning, ``reinforcement_learning.md``).
 
     Examples
     --------
@@ -353,9 +348,8 @@ def reinforce_gradient(theta, features, episode: Episode, gamma: float, baseline
 
     See Also
     --------
-    exact_policy_gradient : what it estimates.
+    exact_policy_gradient : what it estimates (page: Reinforcement learning, ``reinforcement_learning.md``).
     reinforce_loss : minus its gradient is this estimate.
-    The page "強化学習 / Reinforcement learning" (reinforcement_learning.md).
 
     Examples
     --------
@@ -441,8 +435,8 @@ def reinforce(env, features, episodes: int, *, lr: float, gamma: float, rng: np.
 
     See Also
     --------
-    reinforce_gradient, actor_critic
-    The page "強化学習 / Reinforcement learning" (reinforcement_learning.md).
+    reinforce_gradient : the step it takes (page: Reinforcement learning, ``reinforcement_learning.md``).
+    actor_critic : a TD error instead of the return.
 
     Examples
     --------
@@ -502,8 +496,7 @@ def actor_critic(env, features, episodes: int, *, lr: float, lr_value: float, ga
 
     See Also
     --------
-    reinforce
-    The page "強化学習 / Reinforcement learning" (reinforcement_learning.md).
+    reinforce : the return instead of the TD error (page: Reinforcement learning, ``reinforcement_learning.md``).
 
     Examples
     --------

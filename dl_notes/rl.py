@@ -7,8 +7,7 @@ Terminal states have value 0 and take no part in the equations.
 
 See Also
 --------
-dl_notes.gridworld : the grid world these run on.
-The page "強化学習 / Reinforcement learning" (reinforcement_learning.md) teaches them.
+dl_notes.gridworld : the grid world these run on (page: Reinforcement learning, ``reinforcement_learning.md``).
 """
 
 from __future__ import annotations
@@ -67,8 +66,7 @@ def discounted_return(rewards, gamma: float) -> float:
 
     See Also
     --------
-    returns_to_go : $G_t$ for every step.
-    The page "強化学習 / Reinforcement learning" (reinforcement_learning.md).
+    returns_to_go : $G_t$ for every step (page: Reinforcement learning, ``reinforcement_learning.md``).
 
     Examples
     --------
@@ -101,8 +99,7 @@ def returns_to_go(rewards, gamma: float) -> np.ndarray:
 
     See Also
     --------
-    discounted_return
-    The page "強化学習 / Reinforcement learning" (reinforcement_learning.md).
+    discounted_return : $G_0$ alone (page: Reinforcement learning, ``reinforcement_learning.md``).
 
     Examples
     --------
@@ -143,8 +140,7 @@ def epsilon_greedy_probs(q_values, epsilon: float) -> np.ndarray:
 
     See Also
     --------
-    epsilon_greedy : draws an action from these probabilities.
-    The page "強化学習 / Reinforcement learning" (reinforcement_learning.md).
+    epsilon_greedy : draws an action from these probabilities (page: Reinforcement learning, ``reinforcement_learning.md``).
 
     Examples
     --------
@@ -182,8 +178,7 @@ def epsilon_greedy(q_values, epsilon: float, rng: np.random.Generator) -> int:
 
     See Also
     --------
-    epsilon_greedy_probs : the probabilities.
-    The page "強化学習 / Reinforcement learning" (reinforcement_learning.md).
+    epsilon_greedy_probs : the probabilities (page: Reinforcement learning, ``reinforcement_learning.md``).
 
     Examples
     --------
@@ -247,8 +242,8 @@ def policy_evaluation(mdp, policy, gamma: float) -> np.ndarray:
 
     See Also
     --------
-    action_values, value_iteration
-    The page "強化学習 / Reinforcement learning" (reinforcement_learning.md).
+    action_values : $Q^\pi$ from $V^\pi$ (page: Reinforcement learning, ``reinforcement_learning.md``).
+    value_iteration : the optimal values instead of a given policy's.
 
     Examples
     --------
@@ -293,8 +288,7 @@ def action_values(mdp, V, gamma: float) -> np.ndarray:
 
     See Also
     --------
-    bellman_optimality_backup
-    The page "強化学習 / Reinforcement learning" (reinforcement_learning.md).
+    bellman_optimality_backup : the maximum over these (page: Reinforcement learning, ``reinforcement_learning.md``).
 
     Examples
     --------
@@ -332,8 +326,7 @@ def bellman_optimality_backup(mdp, V, gamma: float) -> np.ndarray:
 
     See Also
     --------
-    value_iteration : repeats this until nothing changes.
-    The page "強化学習 / Reinforcement learning" (reinforcement_learning.md).
+    value_iteration : repeats this until nothing changes (page: Reinforcement learning, ``reinforcement_learning.md``).
 
     Examples
     --------
@@ -408,8 +401,9 @@ def value_iteration(mdp, gamma: float, tol: float = 1e-10, max_sweeps: int = 10_
 
     See Also
     --------
-    bellman_optimality_backup, greedy_policy, policy_evaluation
-    The page "強化学習 / Reinforcement learning" (reinforcement_learning.md).
+    bellman_optimality_backup : one sweep (page: Reinforcement learning, ``reinforcement_learning.md``).
+    greedy_policy : the policy of the result.
+    policy_evaluation : the values of a given policy.
 
     Examples
     --------
@@ -456,8 +450,7 @@ def greedy_policy(Q) -> np.ndarray:
 
     See Also
     --------
-    optimal_actions : every action that ties for the best.
-    The page "強化学習 / Reinforcement learning" (reinforcement_learning.md).
+    optimal_actions : every action that ties for the best (page: Reinforcement learning, ``reinforcement_learning.md``).
 
     Examples
     --------
@@ -488,8 +481,7 @@ def optimal_actions(Q, atol: float = 1e-6) -> np.ndarray:
 
     See Also
     --------
-    greedy_policy
-    The page "強化学習 / Reinforcement learning" (reinforcement_learning.md).
+    greedy_policy : one action per state (page: Reinforcement learning, ``reinforcement_learning.md``).
 
     Examples
     --------
@@ -563,8 +555,8 @@ def q_learning(env, episodes: int, *, gamma: float, alpha: float, epsilon: float
 
     See Also
     --------
-    epsilon_greedy, value_iteration
-    The page "強化学習 / Reinforcement learning" (reinforcement_learning.md).
+    epsilon_greedy : the behaviour policy (page: Reinforcement learning, ``reinforcement_learning.md``).
+    value_iteration : the same fixed point from the tables.
 
     Examples
     --------

@@ -78,6 +78,16 @@ def run(config: Config) -> Result:
         values["changed_states"] = int(changed.sum())
         values["nonterminal_states"] = int(len(n))
         values["changed_cells"] = [list(w0.cells[s]) for s in n[changed]]
+        # why they change: next to a hole, the slippery policy walks into a wall or the edge,
+        # so that neither perpendicular slip can carry it into the hole
+        slippery = GridWorld(LAYOUT, slip=config.slips[-1])
+        holes = {w0.cells[s] for s in range(w0.n_states) if w0.kind(s) == "H"}
+        near, stays = 0, 0
+        for s in n[changed]:
+            i, j = w0.cells[s]
+            near += any((i + di, j + dj) in holes for di, dj in ((-1, 0), (0, 1), (1, 0), (0, -1)))
+            stays += bool(slippery.P[s, pi1[s], s] >= 1 - config.slips[-1] - 1e-12)
+        values["changed_next_to_hole"], values["changed_into_wall"] = int(near), int(stays)
     return Result(arrays=arrays, values=values)
 
 
