@@ -92,11 +92,11 @@ def run(config: Config) -> Result:
 
 
 TEXT = texts(
-    ja={"slip": "滑る確率 {p}", "value": "状態価値 V*(s)", "sweep": "反復（スイープ）",
-        "residual": "最大の変化 max|V_k+1 − V_k|", "bound": "γ^k（縮小の上界の傾き）",
+    ja={"slip": "滑る確率 {p}", "value": "状態価値 $V^*(s)$", "sweep": "反復（スイープ）",
+        "residual": "最大の変化 $\\max_s |V_{k+1} - V_k|$", "bound": "$\\gamma^k$（縮小の上界の傾き）",
         "start": "S", "goal": "G", "hole": "H"},
-    en={"slip": "slip {p}", "value": "state value V*(s)", "sweep": "sweep",
-        "residual": "largest change max|V_k+1 − V_k|", "bound": "γ^k (the contraction's slope)",
+    en={"slip": "slip {p}", "value": "state value $V^*(s)$", "sweep": "sweep",
+        "residual": "largest change $\\max_s |V_{k+1} - V_k|$", "bound": "$\\gamma^k$ (the contraction\'s slope)",
         "start": "S", "goal": "G", "hole": "H"},
 )
 

@@ -130,13 +130,13 @@ def run(config: Config) -> Result:
 
 
 TEXT = texts(
-    ja={"episodes": "平均したエピソード数 N", "cosine": "∇J とのコサイン類似度", "error": "相対誤差 |ĝ − ∇J| / |∇J|",
-        "none": "ベースラインなし", "constant": "定数 b = J(θ)", "value": "b(s) = V^π(s)",
-        "episode": "エピソード", "J": "正確な目的関数 J(θ) = V^π(S)", "optimal": "最適 V*(S)",
+    ja={"episodes": "平均したエピソード数 N", "cosine": "$\\nabla J$ とのコサイン類似度", "error": "相対誤差 $|\\hat{g} - \\nabla J| / |\\nabla J|$",
+        "none": "ベースラインなし", "constant": "定数 $b = J(\\theta)$", "value": "$b(s) = V^\\pi(s)$",
+        "episode": "エピソード", "J": "正確な目的関数 $J(\\theta) = V^\\pi(S)$", "optimal": "最適 $V^*(S)$",
         "reinforce": "REINFORCE", "baseline": "REINFORCE＋学習したベースライン", "actor_critic": "アクター・クリティック"},
-    en={"episodes": "episodes averaged N", "cosine": "cosine similarity with ∇J",
-        "error": "relative error |ĝ − ∇J| / |∇J|", "none": "no baseline", "constant": "constant b = J(θ)",
-        "value": "b(s) = V^π(s)", "episode": "episode", "J": "exact objective J(θ) = V^π(S)", "optimal": "optimal V*(S)",
+    en={"episodes": "episodes averaged N", "cosine": "cosine similarity with $\\nabla J$",
+        "error": "relative error $|\\hat{g} - \\nabla J| / |\\nabla J|$", "none": "no baseline", "constant": "constant $b = J(\\theta)$",
+        "value": "$b(s) = V^\\pi(s)$", "episode": "episode", "J": "exact objective $J(\\theta) = V^\\pi(S)$", "optimal": "optimal $V^*(S)$",
         "reinforce": "REINFORCE", "baseline": "REINFORCE + learnt baseline", "actor_critic": "actor-critic"},
 )
 
@@ -151,7 +151,7 @@ def plot_estimator(result: Result, lang: str):
             axes[0, 1].loglog(sizes, result.arrays[f"error/{name}"], marker="o", color=PALETTE[k], label=text[name])
         n = np.array(sizes, dtype=float)
         e0 = result.arrays["error/none"][0]
-        axes[0, 1].loglog(n, e0 / np.sqrt(n), color="#888888", ls="--", lw=1, label="1/√N")
+        axes[0, 1].loglog(n, e0 / np.sqrt(n), color="#888888", ls="--", lw=1, label=r"$1/\sqrt{N}$")
         axes[0, 0].set_ylabel(text["cosine"])
         axes[0, 1].set_ylabel(text["error"])
         for ax in axes[0]:

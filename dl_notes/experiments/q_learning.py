@@ -127,16 +127,16 @@ def run(config: Config) -> Result:
 
 
 TEXT = texts(
-    ja={"episode": "エピソード", "return": "収益（移動平均 {w} エピソード）", "greedy": "貪欲方策の価値 V(S)",
-        "optimal": "最適 V*(S)", "seed": "シード {k}", "q": "Q 学習の貪欲方策（シード 0）", "vi": "価値反復法の最適方策",
-        "online": "学習中の収益の平均", "quality": "学習後の貪欲方策の価値 V(S)", "agree": "最適な行動の状態の割合",
-        "epsilon": "ε", "alpha": "学習率 α", "value": "max_a Q(s, a) / V*(s)",
+    ja={"episode": "エピソード", "return": "収益（移動平均 {w} エピソード）", "greedy": "貪欲方策の価値 $V(S)$",
+        "optimal": "最適 $V^*(S)$", "seed": "シード {k}", "q": "Q 学習の貪欲方策（シード 0）", "vi": "価値反復法の最適方策",
+        "online": "学習中の収益の平均", "quality": "学習後の貪欲方策の価値 $V(S)$", "agree": "最適な行動の状態の割合",
+        "epsilon": "ε", "alpha": "学習率 α", "value": "$\\max_a Q(s, a)$, $V^*(s)$",
         "start": "S", "goal": "G", "hole": "H"},
-    en={"episode": "episode", "return": "return (moving average of {w} episodes)", "greedy": "value of the greedy policy V(S)",
-        "optimal": "optimal V*(S)", "seed": "seed {k}", "q": "Q-learning's greedy policy (seed 0)",
+    en={"episode": "episode", "return": "return (moving average of {w} episodes)", "greedy": "value of the greedy policy $V(S)$",
+        "optimal": "optimal $V^*(S)$", "seed": "seed {k}", "q": "Q-learning's greedy policy (seed 0)",
         "vi": "value iteration's optimal policy", "online": "mean return while learning",
-        "quality": "value V(S) of the learnt greedy policy", "agree": "fraction of states with an optimal action",
-        "epsilon": "ε", "alpha": "learning rate α", "value": "max_a Q(s, a) / V*(s)",
+        "quality": "value $V(S)$ of the learnt greedy policy", "agree": "fraction of states with an optimal action",
+        "epsilon": "ε", "alpha": "learning rate α", "value": "$\\max_a Q(s, a)$, $V^*(s)$",
         "start": "S", "goal": "G", "hole": "H"},
 )
 
@@ -181,7 +181,7 @@ def plot_policy(result: Result, lang: str):
                             marks=marks)
         axes[0, 0].set_title(text["q"], fontsize="medium")
         axes[0, 1].set_title(text["vi"], fontsize="medium")
-        figure.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, label="max_a Q(s, a), V*(s)")
+        figure.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, label=text["value"])
     return figure
 
 
