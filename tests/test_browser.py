@@ -35,14 +35,16 @@ SEARCHES = {
            ("バッチ正規化", "batch_norm/"), ("畳み込み", "cnn/"), ("誤差逆伝播法", "backprop/"),
            ("パーセプトロン", "perceptron/"), ("ソフトマックス関数", "forward_pass/"),
            ("学習率", "optimizers/"), ("重み減衰", "regularization/"), ("データセット", "dataset/"),
-           ("ビームサーチ", "seq2seq/"), ("負例サンプリング", "word2vec/"), ("注意機構", "attention/")],
+           ("ビームサーチ", "seq2seq/"), ("負例サンプリング", "word2vec/"), ("注意機構", "attention/"),
+           ("価値反復法", "reinforcement_learning/"), ("方策勾配定理", "reinforcement_learning/")],
     "en": [("learning rate", "en/optimizers/"), ("stochastic gradient descent", "en/optimizers/"),
            ("vanishing gradient", "en/vanishing_gradients/"), ("batch normalization", "en/batch_norm/"),
            ("weight decay", "en/regularization/"), ("convolution", "en/cnn/"),
            ("MNIST", "en/dataset/"), ("stratified", "en/dataset/"),
            ("backpropagation", "en/backprop/"), ("perceptron", "en/perceptron/"),
            ("beam search", "en/seq2seq/"), ("negative sampling", "en/word2vec/"),
-           ("reparameterisation trick", "en/autoencoder_vae/")],
+           ("reparameterisation trick", "en/autoencoder_vae/"),
+           ("value iteration", "en/reinforcement_learning/"), ("policy gradient", "en/reinforcement_learning/")],
 }
 
 

@@ -218,3 +218,52 @@ def show(figure) -> None:
 
     display(figure)
     plt.close(figure)
+
+
+# Arrow (dx, dy) per grid-world action, in the order of dl_notes.gridworld.ACTIONS (up, right,
+# down, left), for an image whose row 0 is drawn at the top.
+GRID_ARROWS = ((0.0, -1.0), (1.0, 0.0), (0.0, 1.0), (-1.0, 0.0))
+
+
+def grid_policy(ax, layout, values, actions, *, vmin: float, vmax: float, marks: dict[str, str],
+                highlight=None, cmap: str = "viridis"):
+    """Draw a grid world: ``values`` as colours, an arrow per ``actions`` cell, the map's letters.
+
+    ``layout`` is the map (strings; ``#`` walls are drawn grey), ``values`` a (rows, columns) float
+    array (NaN on walls), ``actions`` a (rows, columns) int array of action indices (-1: no arrow),
+    ``marks`` the label drawn on ``S``, ``G`` and ``H`` cells, ``highlight`` an optional (rows,
+    columns) bool array of cells to outline in red. Returns the image (for a colour bar).
+
+    >>> import numpy as np, matplotlib.pyplot as plt
+    >>> with panels("en", size=(2.0, 2.0)) as (figure, axes):
+    ...     image = grid_policy(axes[0, 0], ["S.G"], np.array([[0.8, 0.9, 0.0]]), np.array([[1, 1, -1]]),
+    ...                         vmin=0, vmax=1, marks={"S": "S", "G": "G", "H": "H"})
+    ...     len(axes[0, 0].patches) + len(axes[0, 0].texts)
+    4
+    >>> plt.close(figure)
+    """
+    import numpy as np
+    from matplotlib.patches import FancyArrow, Rectangle
+
+    rows, cols = len(layout), len(layout[0])
+    image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=vmin, vmax=vmax)
+    for i in range(rows):
+        for j in range(cols):
+            kind = layout[i][j]
+            if kind == "#":
+                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, color="#888888"))
+                continue
+            arrow = actions[i, j] >= 0
+            if kind in marks:   # centred on a terminal cell, in the corner of one with an arrow
+                ax.text(j - 0.3 * arrow, i + 0.3 * arrow, marks[kind], ha="center", va="center", fontsize="small",
+                        color="white", bbox={"boxstyle": "round,pad=0.15", "fc": "black", "alpha": 0.6, "lw": 0})
+            if arrow:
+                dx, dy = GRID_ARROWS[actions[i, j]]
+                ax.add_patch(FancyArrow(j - 0.22 * dx, i + 0.1 - 0.22 * dy, 0.44 * dx, 0.44 * dy, width=0.06,
+                                        head_width=0.22, head_length=0.16, length_includes_head=True, color="white",
+                                        ec="black", lw=0.6))
+            if highlight is not None and highlight[i, j]:
+                ax.add_patch(Rectangle((j - 0.47, i - 0.47), 0.94, 0.94, fill=False, ec="#d62728", lw=2.2))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return image
