@@ -58,6 +58,10 @@ def puct_scores(Q: np.ndarray, P: np.ndarray, N: np.ndarray, c_puct: float) -> n
     -------
     ndarray, shape (moves,)
 
+    See Also
+    --------
+    MCTS : the search that selects with it (page: AlphaGo, ``alphago.md``).
+
     Examples
     --------
     >>> Q, P, N = np.array([0.5, 0.0, 0.0]), np.array([0.2, 0.6, 0.2]), np.array([3, 1, 0])
@@ -108,6 +112,12 @@ class Node:
     children : dict of int to Node
     terminal : float or None
         The exact value for the player to move if the game is over here, else None.
+
+    Examples
+    --------
+    >>> node = Node(np.array([1, 1, 0, -1, -1, 0, 0, 0, 0], dtype=np.int8))
+    >>> node.mover, node.terminal, node.child(2).terminal       # X to move; after 2, O has lost
+    (1, None, -1.0)
     """
 
     __slots__ = ("board", "mover", "legal", "P", "N", "W", "children", "terminal", "value")
@@ -157,6 +167,10 @@ class MCTS:
         $\varepsilon$.
     rng, seed
         Randomness of the noise and of ties (give one).
+
+    See Also
+    --------
+    puct_scores : the selection formula (page: AlphaGo, ``alphago.md``).
 
     Examples
     --------

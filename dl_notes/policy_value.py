@@ -57,6 +57,10 @@ def policy_value_loss(p: np.ndarray, v: np.ndarray, pi: np.ndarray, z: np.ndarra
     distribution: the value head learns to predict the winner, the policy head to predict the
     search. A move with $\pi_a = 0$ adds nothing (even where $p_a = 0$).
 
+    See Also
+    --------
+    PolicyValueNet : the network whose outputs it scores (page: AlphaGo, ``alphago.md``).
+
     Examples
     --------
     >>> p, pi = np.array([[0.5, 0.5, 0.0]]), np.array([[1.0, 0.0, 0.0]])
@@ -99,7 +103,7 @@ class PolicyValueNet:
 
     See Also
     --------
-    dl_notes.mcts.MCTS : uses ``evaluate`` as its evaluator.
+    dl_notes.mcts.MCTS : uses ``evaluate`` as its evaluator (page: AlphaGo, ``alphago.md``).
 
     Examples
     --------

@@ -31,7 +31,13 @@ __all__ = ["Examples", "self_play_game", "augment", "train"]
 
 
 class Examples(NamedTuple):
-    """Training positions: inputs ``x`` (n, 2, 3, 3), legal moves (n, 9), visit distributions ``pi`` (n, 9), results ``z`` (n,)."""
+    """Training positions: inputs ``x`` (n, 2, 3, 3), legal moves (n, 9), visit distributions ``pi`` (n, 9), results ``z`` (n,).
+
+    Examples
+    --------
+    >>> Examples._fields
+    ('x', 'legal', 'pi', 'z')
+    """
 
     x: np.ndarray
     legal: np.ndarray
@@ -114,6 +120,10 @@ def train(net: PolicyValueNet, optimizer, *, iterations: int, games_per_iteratio
     -------
     list of float
         The mean loss of each iteration's gradient steps.
+
+    See Also
+    --------
+    self_play_game : one game and its examples (page: AlphaGo, ``alphago.md``).
 
     Examples
     --------

@@ -206,6 +206,10 @@ def solve(board: np.ndarray) -> int:
     V(s) = \max_a \bigl(-V(s \cdot a)\bigr), \qquad V(s) = r(s) \ \text{at the end of the game}
     $$
 
+    See Also
+    --------
+    move_values : the value of every move (page: AlphaGo, ``alphago.md``).
+
     Examples
     --------
     >>> solve(new_board())                       # tic-tac-toe is a draw
