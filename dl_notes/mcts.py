@@ -19,7 +19,7 @@ Each **simulation** walks from the root to a leaf and updates the statistics on 
 
 The move to play comes from the root's visit counts (`visit_policy`). An **evaluator** is any
 callable ``evaluator(board) -> (priors, value)``: `rollout_evaluator` (uniform priors, random
-playouts) or a trained network's ``PolicyValueNet.evaluate``.
+playouts) or a trained network's ``TwoHeadNet.evaluate``.
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ class Node:
 
 
 class MCTS:
-    r"""Monte Carlo tree search with PUCT selection (Silver et al., 2016; 2017).
+    r"""Monte Carlo tree search with PUCT selection, as in AlphaGo (Silver et al., 2016) and AlphaGo Zero (Silver et al., 2017).
 
     Parameters
     ----------

@@ -30,7 +30,7 @@ from .attention import masked_softmax
 from .layers import Affine, Relu, Tanh
 from .tictactoe import planes
 
-__all__ = ["policy_value_loss", "PolicyValueNet"]
+__all__ = ["policy_value_loss", "TwoHeadNet"]
 
 
 def _targets(pi: object, z: object, legal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -59,7 +59,7 @@ def policy_value_loss(p: np.ndarray, v: np.ndarray, pi: np.ndarray, z: np.ndarra
 
     See Also
     --------
-    PolicyValueNet : the network whose outputs it scores (page: AlphaGo, ``alphago.md``).
+    TwoHeadNet : the network whose outputs it scores (page: AlphaGo, ``alphago.md``).
 
     Examples
     --------
@@ -75,7 +75,7 @@ def policy_value_loss(p: np.ndarray, v: np.ndarray, pi: np.ndarray, z: np.ndarra
     return float(np.mean((z - v) ** 2 - cross))
 
 
-class PolicyValueNet:
+class TwoHeadNet:
     r"""The two-headed network $f_\theta(s) = (\boldsymbol{p}, v)$ with a residual trunk.
 
     Parameters
@@ -108,7 +108,7 @@ class PolicyValueNet:
     Examples
     --------
     >>> from dl_notes.tictactoe import new_board, play
-    >>> net = PolicyValueNet(hidden_size=8, seed=0)
+    >>> net = TwoHeadNet(hidden_size=8, seed=0)
     >>> priors, value = net.evaluate(play(new_board(), 4))      # O to move after X in the centre
     >>> float(priors[4]), round(float(priors.sum()), 6), -1 <= value <= 1
     (0.0, 1.0, True)

@@ -24,7 +24,7 @@ import numpy as np
 
 from ._checks import count, generator, nonnegative, positive
 from .mcts import MCTS, visit_policy
-from .policy_value import PolicyValueNet
+from .policy_value import TwoHeadNet
 from .tictactoe import SYMMETRIES, new_board, planes, play, winner
 
 __all__ = ["Examples", "self_play_game", "augment", "train"]
@@ -45,7 +45,7 @@ class Examples(NamedTuple):
     z: np.ndarray
 
 
-def self_play_game(net: PolicyValueNet, rng: np.random.Generator, n_simulations: int = 25, c_puct: float = 1.5,
+def self_play_game(net: TwoHeadNet, rng: np.random.Generator, n_simulations: int = 25, c_puct: float = 1.5,
                    explore_moves: int = 2, dirichlet_alpha: float = 1.0, noise_fraction: float = 0.25) -> Examples:
     r"""One game of ``net`` against itself; every position with its visit distribution and the final result.
 
@@ -55,7 +55,7 @@ def self_play_game(net: PolicyValueNet, rng: np.random.Generator, n_simulations:
 
     Examples
     --------
-    >>> game = self_play_game(PolicyValueNet(hidden_size=8, seed=0), np.random.default_rng(0), n_simulations=8)
+    >>> game = self_play_game(TwoHeadNet(hidden_size=8, seed=0), np.random.default_rng(0), n_simulations=8)
     >>> game.x.shape[1:], bool(np.allclose(game.pi.sum(axis=1), 1)), set(game.z.tolist()) <= {-1.0, 0.0, 1.0}
     ((2, 3, 3), True, True)
     """
@@ -76,6 +76,8 @@ def self_play_game(net: PolicyValueNet, rng: np.random.Generator, n_simulations:
 def augment(examples: Examples) -> Examples:
     """The examples under all 8 symmetries of the board (8 times as many; the results unchanged).
 
+    Examples
+    --------
     >>> one = Examples(planes(play(new_board(), 0))[None], np.array([[False] + [True] * 8]),
     ...                np.array([[0.0, 1.0] + [0.0] * 7]), np.array([1.0]))
     >>> more = augment(one)
@@ -90,15 +92,15 @@ def augment(examples: Examples) -> Examples:
     return Examples(x, legal, pi, np.tile(examples.z, len(SYMMETRIES)))
 
 
-def train(net: PolicyValueNet, optimizer, *, iterations: int, games_per_iteration: int, steps_per_iteration: int,
+def train(net: TwoHeadNet, optimizer, *, iterations: int, games_per_iteration: int, steps_per_iteration: int,
           batch_size: int = 64, buffer_games: int = 200, n_simulations: int = 25, c_puct: float = 1.5,
           explore_moves: int = 2, dirichlet_alpha: float = 1.0, rng: np.random.Generator | None = None,
-          seed: int | None = None, callback: Callable[[int, PolicyValueNet], None] | None = None) -> list[float]:
+          seed: int | None = None, callback: Callable[[int, TwoHeadNet], None] | None = None) -> list[float]:
     """Self-play training: per iteration, play games, then take gradient steps on the newest examples.
 
     Parameters
     ----------
-    net : PolicyValueNet
+    net : TwoHeadNet
         Trained in place.
     optimizer
         A `dl_notes.optim` optimizer (``update(params, grads)``).
@@ -128,7 +130,7 @@ def train(net: PolicyValueNet, optimizer, *, iterations: int, games_per_iteratio
     Examples
     --------
     >>> from dl_notes.optim import Adam
-    >>> net = PolicyValueNet(hidden_size=8, seed=0)
+    >>> net = TwoHeadNet(hidden_size=8, seed=0)
     >>> losses = train(net, Adam(lr=0.01), iterations=2, games_per_iteration=2, steps_per_iteration=3,
     ...                n_simulations=4, seed=0)
     >>> len(losses), all(loss > 0 for loss in losses)

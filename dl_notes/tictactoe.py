@@ -63,6 +63,8 @@ def _board(board: object) -> np.ndarray:
 def new_board() -> np.ndarray:
     """The empty board.
 
+    Examples
+    --------
     >>> new_board().tolist()
     [0, 0, 0, 0, 0, 0, 0, 0, 0]
     """
@@ -72,6 +74,8 @@ def new_board() -> np.ndarray:
 def to_move(board: np.ndarray) -> int:
     """The player to move: $+1$ (X) when the counts of stones are equal, else $-1$ (O).
 
+    Examples
+    --------
     >>> to_move(new_board()), to_move(play(new_board(), 4))
     (1, -1)
     """
@@ -90,6 +94,8 @@ def _winner(b: np.ndarray) -> int | None:
 def winner(board: np.ndarray) -> int | None:
     """The result: $+1$ if X has three in a row, $-1$ if O has, $0$ for a full board (a draw), None while the game goes on.
 
+    Examples
+    --------
     >>> winner([1, 1, 1, -1, -1, 0, 0, 0, 0]), winner([1, 0, 0, 0, 0, 0, 0, 0, 0])
     (1, None)
     """
@@ -99,6 +105,8 @@ def winner(board: np.ndarray) -> int | None:
 def legal_moves(board: np.ndarray) -> np.ndarray:
     """The empty squares, or none once the game is over.
 
+    Examples
+    --------
     >>> legal_moves([1, -1, 1, 0, 0, 0, 0, 0, 0]).tolist()
     [3, 4, 5, 6, 7, 8]
     >>> legal_moves([1, 1, 1, -1, -1, 0, 0, 0, 0]).tolist()   # X has won
@@ -166,6 +174,8 @@ def winning_squares(board: np.ndarray, player: int) -> np.ndarray:
 
     The player to move wins there; for the other player they are the threats to block.
 
+    Examples
+    --------
     >>> winning_squares([1, 1, 0, -1, -1, 0, 0, 0, 0], 1).tolist(), winning_squares([1, 1, 0, -1, -1, 0, 0, 0, 0], -1).tolist()
     ([2], [5])
     """
@@ -242,6 +252,8 @@ def move_values(board: np.ndarray) -> np.ndarray:
 def reachable_positions() -> list[np.ndarray]:
     """Every position that can arise from the empty board (5,478, the end positions included).
 
+    Examples
+    --------
     >>> positions = reachable_positions()
     >>> len(positions), sum(winner(p) is None for p in positions)
     (5478, 4520)
@@ -267,6 +279,8 @@ def reachable_positions() -> list[np.ndarray]:
 def random_player(board: np.ndarray, rng: np.random.Generator) -> int:
     """A uniformly random legal move.
 
+    Examples
+    --------
     >>> random_player([1, -1, 1, -1, 1, -1, 0, 1, -1], np.random.default_rng(0))
     6
     """
@@ -278,6 +292,8 @@ def perfect_player(board: np.ndarray, rng: np.random.Generator) -> int:
 
     It never loses, and it wins whenever the opponent's mistakes allow it.
 
+    Examples
+    --------
     >>> perfect_player([1, 1, 0, -1, -1, 0, 0, 0, 0], np.random.default_rng(0))
     2
     """
@@ -289,6 +305,8 @@ def perfect_player(board: np.ndarray, rng: np.random.Generator) -> int:
 def play_game(x_player: Player, o_player: Player, rng: np.random.Generator) -> int:
     """Play one game from the empty board; the result for X ($+1$ X wins, $0$ draw, $-1$ O wins).
 
+    Examples
+    --------
     >>> play_game(perfect_player, perfect_player, np.random.default_rng(0))
     0
     """

@@ -34,14 +34,16 @@ SEARCHES = {
            ("バッチ正規化", "batch_norm/"), ("畳み込み", "cnn/"), ("誤差逆伝播法", "backprop/"),
            ("パーセプトロン", "perceptron/"), ("ソフトマックス関数", "forward_pass/"),
            ("学習率", "optimizers/"), ("重み減衰", "regularization/"), ("データセット", "dataset/"),
-           ("ビームサーチ", "seq2seq/"), ("負例サンプリング", "word2vec/"), ("注意機構", "attention/")],
+           ("ビームサーチ", "seq2seq/"), ("負例サンプリング", "word2vec/"), ("注意機構", "attention/"),
+           ("モンテカルロ木探索", "alphago/"), ("三目並べ", "alphago/")],
     "en": [("learning rate", "en/optimizers/"), ("stochastic gradient descent", "en/optimizers/"),
            ("vanishing gradient", "en/vanishing_gradients/"), ("batch normalization", "en/batch_norm/"),
            ("weight decay", "en/regularization/"), ("convolution", "en/cnn/"),
            ("MNIST", "en/dataset/"), ("stratified", "en/dataset/"),
            ("backpropagation", "en/backprop/"), ("perceptron", "en/perceptron/"),
            ("beam search", "en/seq2seq/"), ("negative sampling", "en/word2vec/"),
-           ("reparameterisation trick", "en/autoencoder_vae/")],
+           ("reparameterisation trick", "en/autoencoder_vae/"),
+           ("Monte Carlo tree search", "en/alphago/"), ("tic-tac-toe", "en/alphago/")],
 }
 
 

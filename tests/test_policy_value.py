@@ -9,7 +9,7 @@ from _reference import SOURCES, recorder, reference
 
 from dl_notes.gradcheck import numerical_gradient, relative_error
 from dl_notes.optim import Adam
-from dl_notes.policy_value import PolicyValueNet, policy_value_loss
+from dl_notes.policy_value import TwoHeadNet, policy_value_loss
 from dl_notes.self_play import Examples, augment, self_play_game, train
 from dl_notes.tictactoe import SYMMETRIES, new_board, planes, play
 
@@ -25,7 +25,7 @@ def batch(seed=0, n=5):
 
 @pytest.mark.parametrize("n_blocks, weight_decay", [(0, 0.0), (1, 0.0), (2, 0.01)])
 def test_gradient_check(n_blocks, weight_decay):
-    net = PolicyValueNet(hidden_size=6, n_blocks=n_blocks, weight_decay=weight_decay, seed=1, dtype=np.float64)
+    net = TwoHeadNet(hidden_size=6, n_blocks=n_blocks, weight_decay=weight_decay, seed=1, dtype=np.float64)
     x, legal, pi, z = batch()
     grads = net.gradient(x, legal, pi, z)
     assert set(grads) == set(net.params)
@@ -35,7 +35,7 @@ def test_gradient_check(n_blocks, weight_decay):
 
 
 def test_illegal_moves_get_probability_zero_and_values_stay_in_range():
-    net = PolicyValueNet(hidden_size=8, seed=0)
+    net = TwoHeadNet(hidden_size=8, seed=0)
     x, legal, _, _ = batch(1, 20)
     p, v = net.predict(x, legal)
     assert (p[~legal] == 0).all() and np.allclose(p.sum(axis=1), 1, atol=1e-6)
@@ -43,7 +43,7 @@ def test_illegal_moves_get_probability_zero_and_values_stay_in_range():
 
 
 def test_loss_is_the_formula_plus_the_weight_penalty():
-    net = PolicyValueNet(hidden_size=5, n_blocks=1, weight_decay=0.1, seed=2, dtype=np.float64)
+    net = TwoHeadNet(hidden_size=5, n_blocks=1, weight_decay=0.1, seed=2, dtype=np.float64)
     x, legal, pi, z = batch(2)
     p, v = net.predict(x, legal)
     by_hand = np.mean((z - v) ** 2 - (pi * np.log(np.where(legal, p, 1.0))).sum(axis=1))
@@ -58,7 +58,7 @@ def test_policy_value_loss_ignores_moves_the_search_never_chose():
 
 
 def test_evaluate_feeds_mcts_from_the_movers_view():
-    net = PolicyValueNet(hidden_size=8, seed=3)
+    net = TwoHeadNet(hidden_size=8, seed=3)
     board = play(play(new_board(), 4), 0)
     priors, value = net.evaluate(board)
     p, v = net.predict(planes(board)[None], (board == 0)[None])
@@ -67,7 +67,7 @@ def test_evaluate_feeds_mcts_from_the_movers_view():
 
 
 def test_training_steps_lower_the_loss_on_a_fixed_batch():
-    net = PolicyValueNet(hidden_size=16, seed=4)
+    net = TwoHeadNet(hidden_size=16, seed=4)
     x, legal, pi, z = batch(4, 32)
     optimizer = Adam(lr=0.01)
     before = net.loss(x, legal, pi, z)
@@ -77,7 +77,7 @@ def test_training_steps_lower_the_loss_on_a_fixed_batch():
 
 
 def test_bad_targets_are_refused():
-    net = PolicyValueNet(hidden_size=4, seed=0)
+    net = TwoHeadNet(hidden_size=4, seed=0)
     x, legal, pi, z = batch()
     illegal = pi.copy()
     illegal[~legal] = 0.1
@@ -88,7 +88,7 @@ def test_bad_targets_are_refused():
     with pytest.raises(ValueError, match="legal must be a bool array of shape \\(5, 9\\)"):
         net.predict(x, legal.astype(int))
     with pytest.raises(ValueError, match="hidden_size must be an integer >= 1, got 0"):
-        PolicyValueNet(hidden_size=0)
+        TwoHeadNet(hidden_size=0)
 
 
 # --- PyTorch ------------------------------------------------------------------------------------
@@ -100,7 +100,7 @@ def torch_values(request):
 
 def recorded_net(ref):
     settings = recorder("policy_value")
-    net = PolicyValueNet(hidden_size=settings.HIDDEN, n_blocks=settings.BLOCKS, weight_decay=settings.WEIGHT_DECAY,
+    net = TwoHeadNet(hidden_size=settings.HIDDEN, n_blocks=settings.BLOCKS, weight_decay=settings.WEIGHT_DECAY,
                          seed=0, dtype=np.float64)
     for key, value in net.params.items():
         value[...] = ref[f"param_{key}"]   # in place: the layers hold these arrays
@@ -128,7 +128,7 @@ def test_recorded_inputs_are_the_recorders():
 # --- self-play ----------------------------------------------------------------------------------
 
 def test_self_play_examples_are_consistent():
-    game = self_play_game(PolicyValueNet(hidden_size=8, seed=5), np.random.default_rng(5), n_simulations=10)
+    game = self_play_game(TwoHeadNet(hidden_size=8, seed=5), np.random.default_rng(5), n_simulations=10)
     n = len(game.z)
     assert 5 <= n <= 9 and game.x.shape == (n, 2, 3, 3)
     assert (game.pi[~game.legal] == 0).all() and np.allclose(game.pi.sum(axis=1), 1)
@@ -139,7 +139,7 @@ def test_self_play_examples_are_consistent():
 
 
 def test_augment_applies_one_permutation_to_stones_legal_moves_and_pi():
-    game = self_play_game(PolicyValueNet(hidden_size=8, seed=6), np.random.default_rng(6), n_simulations=5)
+    game = self_play_game(TwoHeadNet(hidden_size=8, seed=6), np.random.default_rng(6), n_simulations=5)
     more = augment(game)
     n = len(game.z)
     assert len(more.z) == 8 * n
@@ -153,7 +153,7 @@ def test_augment_applies_one_permutation_to_stones_legal_moves_and_pi():
 
 def test_training_is_reproducible_with_a_seed():
     def run():
-        net = PolicyValueNet(hidden_size=8, seed=7)
+        net = TwoHeadNet(hidden_size=8, seed=7)
         losses = train(net, Adam(lr=0.01), iterations=2, games_per_iteration=2, steps_per_iteration=2, n_simulations=4,
                        batch_size=8, seed=7)
         return losses, net.params["W_policy"].copy()
@@ -164,7 +164,7 @@ def test_training_is_reproducible_with_a_seed():
 
 def test_train_callback_sees_every_iteration():
     seen = []
-    train(PolicyValueNet(hidden_size=4, seed=8), Adam(lr=0.01), iterations=3, games_per_iteration=1,
+    train(TwoHeadNet(hidden_size=4, seed=8), Adam(lr=0.01), iterations=3, games_per_iteration=1,
           steps_per_iteration=1, n_simulations=2, batch_size=4, seed=8, callback=lambda i, net: seen.append(i))
     assert seen == [0, 1, 2, 3]
 

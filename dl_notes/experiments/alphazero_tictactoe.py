@@ -1,6 +1,6 @@
 r"""AlphaGo Zero's recipe on tic-tac-toe: a small policy-value network trained by self-play with MCTS; diagrams of AlphaGo Lee and AlphaGo Zero.
 
-`dl_notes.self_play.train` trains a `dl_notes.policy_value.PolicyValueNet` (one residual block)
+`dl_notes.self_play.train` trains a `dl_notes.policy_value.TwoHeadNet` (one residual block)
 from nothing but the rules. At checkpoints through training, the network's MCTS (the number of
 simulations of self-play, the most visited move) plays a random player and the perfect player
 (`dl_notes.tictactoe.perfect_player`), as X and as O; the network alone is measured on all 4,520
@@ -19,7 +19,7 @@ import numpy as np
 
 from dl_notes.mcts import mcts_player
 from dl_notes.optim import Adam
-from dl_notes.policy_value import PolicyValueNet
+from dl_notes.policy_value import TwoHeadNet
 from dl_notes.self_play import train
 from dl_notes.tictactoe import match, move_values, perfect_player, planes, random_player, reachable_positions, winner
 
@@ -87,13 +87,13 @@ def run(config: Config) -> Result:
         raise ValueError(f"iterations must be a multiple of eval_every >= 1, got iterations={config.iterations}, "
                          f"eval_every={config.eval_every}")
     positions = all_positions()
-    net = PolicyValueNet(hidden_size=config.hidden_size, n_blocks=config.n_blocks, weight_decay=config.weight_decay,
+    net = TwoHeadNet(hidden_size=config.hidden_size, n_blocks=config.n_blocks, weight_decay=config.weight_decay,
                          seed=config.seed)
     checkpoints: list[int] = []
     table: dict[str, list[list[float]]] = {f"{o}/{s}": [] for o in OPPONENTS for s in SIDES}
     optimal = []
 
-    def measure(iteration: int, net: PolicyValueNet) -> None:
+    def measure(iteration: int, net: TwoHeadNet) -> None:
         if iteration % config.eval_every:
             return
         checkpoints.append(iteration)

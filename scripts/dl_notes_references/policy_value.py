@@ -1,6 +1,6 @@
 """PyTorch reference values for the policy-value network (float64).
 
-The network of `dl_notes.policy_value.PolicyValueNet` (a trunk layer, two residual blocks, a
+The network of `dl_notes.policy_value.TwoHeadNet` (a trunk layer, two residual blocks, a
 policy head with a softmax over the legal moves, a tanh value head) written with torch ops on the
 same seeded parameters, and its loss $(z - v)^2 - \\pi^\\top \\log p$ averaged over the batch plus
 $c \\lVert W \\rVert^2$; records the move probabilities, the values, the loss and the gradient of
@@ -17,10 +17,10 @@ N, HIDDEN, BLOCKS, WEIGHT_DECAY = 6, 7, 2, 0.01
 
 def inputs() -> dict[str, np.ndarray]:
     """The seeded parameters and batch every case shares (importable without torch)."""
-    from dl_notes.policy_value import PolicyValueNet
+    from dl_notes.policy_value import TwoHeadNet
 
     rng = np.random.default_rng(SEED)
-    net = PolicyValueNet(hidden_size=HIDDEN, n_blocks=BLOCKS, weight_decay=WEIGHT_DECAY, seed=SEED, dtype=np.float64)
+    net = TwoHeadNet(hidden_size=HIDDEN, n_blocks=BLOCKS, weight_decay=WEIGHT_DECAY, seed=SEED, dtype=np.float64)
     x = rng.integers(0, 2, size=(N, 2, 3, 3)).astype(np.float64)
     legal = rng.random((N, 9)) < 0.6
     legal[:, 4] = True  # every row keeps a legal move
