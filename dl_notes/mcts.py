@@ -203,7 +203,9 @@ class MCTS:
         return node.value
 
     def _select(self, node: Node) -> int:
-        scores = node.Q + self.c_puct * node.P * np.sqrt(node.N.sum()) / (1 + node.N)
+        N = node.N
+        # Q = W / N, and W = 0 wherever N = 0, so max(N, 1) gives Q = 0 for moves not visited.
+        scores = node.W / np.maximum(N, 1) + self.c_puct * node.P * np.sqrt(N.sum()) / (1 + N)
         scores[~node.legal] = -np.inf
         best = np.flatnonzero(scores == scores.max())
         if len(best) > 1:  # before any visit all scores are 0: the larger prior, then chance, decides

@@ -51,11 +51,12 @@ def _board(board: object) -> np.ndarray:
     b = np.asarray(board)
     if b.shape != (9,):
         raise ValueError(f"board must have 9 squares (shape (9,)), got shape {b.shape}")
-    if not np.isin(b, (-1, 0, 1)).all():
+    # Every search step checks a board, so the common case (int8 already) avoids np.isin.
+    if not set(b.tobytes() if b.dtype == np.int8 else b.tolist()) <= ({0, 1, 255} if b.dtype == np.int8 else {-1, 0, 1}):
         raise ValueError(f"board squares must be 1 (X), -1 (O) or 0 (empty), got {b.tolist()}")
-    b = b.astype(np.int8)
-    xs, os = int((b == 1).sum()), int((b == -1).sum())
-    if xs - os not in (0, 1):
+    b = b.astype(np.int8, copy=False)
+    if int(b.sum()) not in (0, 1):  # the count of X minus the count of O
+        xs, os = int((b == 1).sum()), int((b == -1).sum())
         raise ValueError(f"board must have as many X as O or one more (X moves first), got {xs} X and {os} O")
     return b
 

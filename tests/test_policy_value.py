@@ -62,8 +62,20 @@ def test_evaluate_feeds_mcts_from_the_movers_view():
     board = play(play(new_board(), 4), 0)
     priors, value = net.evaluate(board)
     p, v = net.predict(planes(board)[None], (board == 0)[None])
-    np.testing.assert_array_equal(priors, p[0])
-    assert value == pytest.approx(float(v[0])) and priors[0] == priors[4] == 0
+    np.testing.assert_allclose(priors, p[0], rtol=1e-6, atol=1e-7)
+    assert value == pytest.approx(float(v[0]), abs=1e-6) and priors[0] == priors[4] == 0
+
+
+@pytest.mark.parametrize("n_blocks", [0, 2])
+def test_evaluate_is_predict_for_one_board(n_blocks):
+    from dl_notes.tictactoe import reachable_positions, winner
+    net = TwoHeadNet(hidden_size=8, n_blocks=n_blocks, seed=9, dtype=np.float64)
+    boards = [b for b in reachable_positions()[::97] if winner(b) is None]
+    p, v = net.predict(np.stack([planes(b) for b in boards]), np.stack([b == 0 for b in boards]))
+    for board, p_row, v_row in zip(boards, p, v):
+        priors, value = net.evaluate(board)
+        np.testing.assert_allclose(priors, p_row, rtol=1e-12, atol=1e-15)
+        assert value == pytest.approx(v_row, rel=1e-12)
 
 
 def test_training_steps_lower_the_loss_on_a_fixed_batch():
