@@ -1,15 +1,16 @@
 r"""Monte Carlo tree search with PUCT, the search of AlphaGo and AlphaGo Zero, on tic-tac-toe.
 
-Each **simulation** walks from the root to a leaf and updates the statistics on its way back:
+Each **simulation** walks from the root to a leaf and updates the statistics on its way back.
+Its selection step follows, at every expanded node, the move of the highest PUCT score
 
-1. **selection**: at every expanded node take the move of the highest PUCT score,
+$$
+a = \operatorname*{argmax}_a \left( Q(s,a) + c_{\text{puct}}\, P(s,a)\,
+\frac{\sqrt{\sum_b N(s,b)}}{1 + N(s,a)} \right), \qquad Q(s,a) = \frac{W(s,a)}{N(s,a)}
+$$
 
-   $$
-   a = \operatorname*{argmax}_a \left( Q(s,a) + c_{\text{puct}}\, P(s,a)\,
-   \frac{\sqrt{\sum_b N(s,b)}}{1 + N(s,a)} \right), \qquad Q(s,a) = \frac{W(s,a)}{N(s,a)}
-   $$
+($Q = 0$ for a move not tried yet). The four steps:
 
-   ($Q = 0$ for a move not tried yet);
+1. **selection**: follow the highest score from the root down to a node not expanded yet (a leaf);
 2. **expansion**: the leaf's priors $P(s, \cdot)$ come from an evaluator;
 3. **evaluation**: the same evaluator gives the leaf's value $v$ for the player to move there, from
    a value network (AlphaGo Zero) or from a playout to the end of the game (a rollout, as
