@@ -371,3 +371,17 @@ def upstream_gradient(where: str, dout: object, shape: tuple[int, ...], dtype: n
     if dout.shape != tuple(shape):
         raise ValueError(f"{where}: dout must have the output's shape {tuple(shape)}, got {dout.shape}")
     return dout if dout.dtype == dtype else dout.astype(dtype)
+
+
+def mdp_tables(mdp: object, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The tables P (S, A, S), R (S, A) and terminal (S,) of a finite MDP such as a GridWorld, checked."""
+    try:
+        P, R, terminal = np.asarray(mdp.P, float), np.asarray(mdp.R, float), np.asarray(mdp.terminal, bool)
+    except AttributeError as error:
+        raise TypeError(f"{name}: mdp must have the tables P, R and terminal (a GridWorld), got {type(mdp).__name__}") \
+            from error
+    S, A = R.shape
+    if P.shape != (S, A, S) or terminal.shape != (S,):
+        raise ValueError(f"{name}: mdp tables must have shapes P (S, A, S), R (S, A), terminal (S,); got {P.shape}, "
+                         f"{R.shape}, {terminal.shape}")
+    return P, R, terminal

@@ -11,8 +11,8 @@ Two conventions differ between the course and PyTorch, and the tests convert bet
   $1 - \sigma(a) = \sigma(-a)$, PyTorch's update gate is ours with the $z$ block of the
   weights and biases negated.
 - **Where r acts.** Here by default (the course's formula) the reset gate scales the old
-  state before its matrix product, $\tilde h_t = \tanh(x_t W_x^{(h)} + (r_t \odot h_{t-1})
-  W_h^{(h)} + b^{(h)})$. PyTorch (and cuDNN, and Keras with ``reset_after=True``) applies
+  state before its matrix product, $(r_t \odot h_{t-1}) W_h^{(h)}$ in the candidate
+  $\tilde h_t$. PyTorch (and cuDNN, and Keras with ``reset_after=True``) applies
   it after the product, to $h_{t-1} W_h^{(h)} + b_h$ with a second bias $b_h$:
   ``reset_after=True`` computes that form.
 

@@ -30,7 +30,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ._checks import count, generator, nonnegative, positive
-from .tictactoe import _board, _winner
+from .tictactoe import as_board, winner
 
 __all__ = ["puct_scores", "visit_policy", "Node", "MCTS", "rollout_evaluator", "mcts_player"]
 
@@ -126,7 +126,7 @@ class Node:
     def __init__(self, board: np.ndarray) -> None:
         self.board = board
         self.mover = 1 if int(board.sum()) == 0 else -1
-        result = _winner(board)
+        result = winner(board)
         self.terminal = None if result is None else float(result * self.mover)
         self.legal = board == 0
         self.P: np.ndarray | None = None
@@ -232,7 +232,7 @@ class MCTS:
 
         The tree is kept in ``self.root`` (for inspection; a new search starts a new tree).
         """
-        root = Node(_board(board))
+        root = Node(as_board(board))
         if root.terminal is not None:
             raise ValueError(f"search: the game is already over on board {root.board.tolist()}")
         self._expand(root)
@@ -270,7 +270,7 @@ def rollout_evaluator(rng: np.random.Generator | None = None, seed: int | None =
         legal = b == 0
         priors = legal / max(legal.sum(), 1)
         player = mover
-        while (result := _winner(b)) is None:
+        while (result := winner(b)) is None:
             b[rng.choice(np.flatnonzero(b == 0))] = player
             player = -player
         return priors, float(result * mover)

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .rl import _tables, action_values, policy_evaluation, returns_to_go
+from ._checks import mdp_tables
+from .rl import action_values, policy_evaluation, returns_to_go
 
 __all__ = ["softmax_policy", "grad_log_policy", "policy_objective", "discounted_visitation", "exact_policy_gradient",
            "Episode", "sample_episode", "reinforce_loss", "reinforce_gradient", "reinforce", "actor_critic", "Training"]
@@ -161,7 +162,7 @@ def discounted_visitation(mdp, policy, gamma: float) -> np.ndarray:
     >>> discounted_visitation(GridWorld(["S.G"]), np.eye(4)[[1, 1, 1]], 0.9).tolist()   # right: s0, then s1 at t = 1
     [1.0, 0.9, 0.0]
     """
-    P, _, terminal = _tables(mdp, "discounted_visitation")
+    P, _, terminal = mdp_tables(mdp, "discounted_visitation")
     policy = np.asarray(policy, dtype=float)
     if policy.shape != P.shape[:2]:
         raise ValueError(f"discounted_visitation: policy must have shape {P.shape[:2]}, got {policy.shape}")

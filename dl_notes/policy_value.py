@@ -1,7 +1,7 @@
 r"""A policy-value network: one trunk with residual blocks and two heads, AlphaGo Zero in miniature.
 
-AlphaGo Lee had two networks, a policy network and a value network. AlphaGo Zero (Silver et al.,
-2017) has one network $f_\theta(s) = (\boldsymbol{p}, v)$: a tower of residual blocks whose output
+AlphaGo Lee had two networks, a policy network and a value network. AlphaGo Zero
+(Silver et al., 2017) has one network $f_\theta(s) = (\boldsymbol{p}, v)$: a tower of residual blocks whose output
 feeds a **policy head** (a softmax over the moves) and a **value head** (a tanh, the expected
 result in $[-1, 1]$ for the player to move). Here the convolutions are fully connected layers
 (`dl_notes.layers.Affine`), for a board of 9 squares:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import mdp_tables
+
 __all__ = ["discounted_return", "returns_to_go", "epsilon_greedy", "epsilon_greedy_probs", "e_greedy",
            "policy_evaluation", "action_values", "bellman_optimality_backup", "value_iteration", "ValueIteration",
            "greedy_policy", "optimal_actions", "q_learning", "QLearning"]
@@ -26,19 +28,6 @@ def _check_gamma(gamma: float, name: str, allow_one: bool = True) -> float:
     if not (0.0 <= gamma <= 1.0) or (gamma == 1.0 and not allow_one):
         raise ValueError(f"{name}: gamma must be in [0, 1{']' if allow_one else ')'}, got {gamma!r}")
     return gamma
-
-
-def _tables(mdp, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    try:
-        P, R, terminal = np.asarray(mdp.P, float), np.asarray(mdp.R, float), np.asarray(mdp.terminal, bool)
-    except AttributeError as error:
-        raise TypeError(f"{name}: mdp must have the tables P, R and terminal (a GridWorld), got {type(mdp).__name__}") \
-            from error
-    S, A = R.shape
-    if P.shape != (S, A, S) or terminal.shape != (S,):
-        raise ValueError(f"{name}: mdp tables must have shapes P (S, A, S), R (S, A), terminal (S,); got {P.shape}, "
-                         f"{R.shape}, {terminal.shape}")
-    return P, R, terminal
 
 
 def discounted_return(rewards, gamma: float) -> float:
@@ -252,7 +241,7 @@ def policy_evaluation(mdp, policy, gamma: float) -> np.ndarray:
     >>> policy_evaluation(world, np.array([1, 1, 1]), gamma=0.9).tolist()   # always right
     [0.9, 1.0, 0.0]
     """
-    P, R, terminal = _tables(mdp, "policy_evaluation")
+    P, R, terminal = mdp_tables(mdp, "policy_evaluation")
     gamma = _check_gamma(gamma, "policy_evaluation")
     S, A = R.shape
     pi = _policy_matrix(policy, S, A, "policy_evaluation")
@@ -296,7 +285,7 @@ def action_values(mdp, V, gamma: float) -> np.ndarray:
     >>> action_values(GridWorld(["S.G"]), np.array([0.9, 1.0, 0.0]), 0.9)[1].tolist()   # up right down left
     [0.9, 1.0, 0.9, 0.81]
     """
-    P, R, terminal = _tables(mdp, "action_values")
+    P, R, terminal = mdp_tables(mdp, "action_values")
     gamma = _check_gamma(gamma, "action_values")
     V = np.asarray(V, dtype=float)
     if V.shape != (R.shape[0],):
@@ -417,7 +406,7 @@ def value_iteration(mdp, gamma: float, tol: float = 1e-10, max_sweeps: int = 10_
         raise ValueError(f"value_iteration: tol must be positive, got {tol!r}")
     if not isinstance(max_sweeps, int) or max_sweeps < 1:
         raise ValueError(f"value_iteration: max_sweeps must be a positive integer, got {max_sweeps!r}")
-    _, R, terminal = _tables(mdp, "value_iteration")
+    _, R, terminal = mdp_tables(mdp, "value_iteration")
     V = np.zeros(R.shape[0])
     residuals = []
     for _ in range(max_sweeps):

@@ -26,7 +26,7 @@ import numpy as np
 
 from ._checks import count, generator
 
-__all__ = ["LINES", "SYMMETRIES", "new_board", "to_move", "winner", "legal_moves", "play", "planes",
+__all__ = ["LINES", "SYMMETRIES", "as_board", "new_board", "to_move", "winner", "legal_moves", "play", "planes",
            "winning_squares", "solve", "move_values", "reachable_positions", "random_player", "perfect_player", "play_game", "match"]
 
 # The eight lines of three: rows, columns, diagonals.
@@ -46,8 +46,24 @@ SYMMETRIES = _symmetries()
 Player = Callable[[np.ndarray, np.random.Generator], int]
 
 
-def _board(board: object) -> np.ndarray:
-    """``board`` as a checked int8 array of 9 squares."""
+def as_board(board: object) -> np.ndarray:
+    """``board`` as a checked int8 array of 9 squares (X is 1, O is -1, empty is 0).
+
+    Raises
+    ------
+    ValueError
+        If it does not have 9 squares, holds another value, or has a count of stones no game
+        can reach (X moves first, so X has as many stones as O or one more).
+
+    Examples
+    --------
+    >>> as_board([1, 0, 0, 0, -1, 0, 0, 0, 0]).dtype
+    dtype('int8')
+    >>> as_board([1, 1, 0, 0, 0, 0, 0, 0, 0])
+    Traceback (most recent call last):
+    ...
+    ValueError: board must have as many X as O or one more (X moves first), got 2 X and 0 O
+    """
     b = np.asarray(board)
     if b.shape != (9,):
         raise ValueError(f"board must have 9 squares (shape (9,)), got shape {b.shape}")
@@ -80,7 +96,7 @@ def to_move(board: np.ndarray) -> int:
     >>> to_move(new_board()), to_move(play(new_board(), 4))
     (1, -1)
     """
-    return 1 if int(_board(board).sum()) == 0 else -1
+    return 1 if int(as_board(board).sum()) == 0 else -1
 
 
 def _winner(b: np.ndarray) -> int | None:
@@ -100,7 +116,7 @@ def winner(board: np.ndarray) -> int | None:
     >>> winner([1, 1, 1, -1, -1, 0, 0, 0, 0]), winner([1, 0, 0, 0, 0, 0, 0, 0, 0])
     (1, None)
     """
-    return _winner(_board(board))
+    return _winner(as_board(board))
 
 
 def legal_moves(board: np.ndarray) -> np.ndarray:
@@ -113,7 +129,7 @@ def legal_moves(board: np.ndarray) -> np.ndarray:
     >>> legal_moves([1, 1, 1, -1, -1, 0, 0, 0, 0]).tolist()   # X has won
     []
     """
-    b = _board(board)
+    b = as_board(board)
     if _winner(b) is not None:
         return np.zeros(0, dtype=np.intp)
     return np.flatnonzero(b == 0)
@@ -136,7 +152,7 @@ def play(board: np.ndarray, move: int) -> np.ndarray:
     ...
     ValueError: play: move 4 is not legal here; legal moves are [0, 1, 2, 3, 5, 6, 7, 8]
     """
-    b = _board(board)
+    b = as_board(board)
     legal = legal_moves(b)
     if isinstance(move, bool) or not isinstance(move, (int, np.integer)) or int(move) not in legal:
         raise ValueError(f"play: move {move!r} is not legal here; legal moves are {legal.tolist()}")
@@ -165,7 +181,7 @@ def planes(board: np.ndarray) -> np.ndarray:
     >>> x[0].ravel().tolist(), x[1].ravel().tolist()
     ([1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0])
     """
-    b = _board(board)
+    b = as_board(board)
     mover = 1 if int(b.sum()) == 0 else -1
     return np.stack([b == mover, b == -mover]).astype(np.float32).reshape(2, 3, 3)
 
@@ -180,7 +196,7 @@ def winning_squares(board: np.ndarray, player: int) -> np.ndarray:
     >>> winning_squares([1, 1, 0, -1, -1, 0, 0, 0, 0], 1).tolist(), winning_squares([1, 1, 0, -1, -1, 0, 0, 0, 0], -1).tolist()
     ([2], [5])
     """
-    b = _board(board)
+    b = as_board(board)
     if player not in (1, -1):
         raise ValueError(f"player must be 1 (X) or -1 (O), got {player!r}")
     squares = set()
@@ -228,7 +244,7 @@ def solve(board: np.ndarray) -> int:
     >>> solve([1, 1, 0, -1, -1, 0, 0, 0, 0])     # X to move completes the top row
     1
     """
-    return _value(_board(board).tobytes())
+    return _value(as_board(board).tobytes())
 
 
 def move_values(board: np.ndarray) -> np.ndarray:
@@ -243,7 +259,7 @@ def move_values(board: np.ndarray) -> np.ndarray:
     >>> move_values([1, 1, 0, -1, -1, 0, 0, 0, 0]).tolist()     # 2 wins; 5 only blocks O (a draw)
     [nan, nan, 1.0, nan, nan, 0.0, -1.0, -1.0, -1.0]
     """
-    b = _board(board)
+    b = as_board(board)
     values = np.full(9, np.nan)
     for move in legal_moves(b):
         values[move] = -solve(play(b, int(move)))
