@@ -2,8 +2,8 @@
 
 Each page must load with no console error, no failed request and no request to another host;
 every image loads and has alt text in the page's language; every formula is typeset; the
-language switcher leads to the twin page and back; and the page, with everything it loads,
-stays under the weight budget. Search is tried with the terms learners type.
+language switcher leads to the twin page and back; the page, with everything it loads, stays
+under the weight budget; and at a phone's width, quiz answers open, nothing scrolls sideways. Search is tried with the terms learners type.
 
 The site is served on 127.0.0.1 with gzip, as GitHub Pages serves it, so the weight is what a
 reader downloads; the report also gives the uncompressed size. Chromium is Debian's
@@ -116,6 +116,21 @@ def page_problems(page, lang: str) -> list[str]:
     return problems
 
 
+def phone_overflow(page) -> list[str]:
+    """At a phone's width, with every quiz answer open, nothing may make the page scroll sideways.
+
+    Wide formulas, tables and code scroll in their own boxes; what breaks a phone is a line that
+    cannot wrap outside them, such as a long inline formula (MathJax does not break inline math).
+    """
+    phone = VIEWPORTS["phone"]["width"]
+    page.set_viewport_size(VIEWPORTS["phone"])
+    width = page.evaluate("""() => {
+        document.querySelectorAll('article details').forEach(d => { d.open = true; });
+        return document.documentElement.scrollWidth; }""")
+    page.set_viewport_size(VIEWPORTS["desktop"])
+    return [f"{width} px wide on a {phone} px phone: a line that cannot wrap (a long inline formula?)"] if width > phone else []
+
+
 def switch_language(page, lang: str) -> None:
     """Use the header's language menu like a reader: hover it, click the entry."""
     page.hover(".md-header__option .md-select")
@@ -155,6 +170,7 @@ def test_page(browser, server, request, path):
         visit.fetched.clear()
         if shots:
             save_screenshots(page, Path(shots), lang, path)
+        problems += [f"/{url_path}: {p}" for p in phone_overflow(page)]
     problems += visit.problems
     context.close()
     assert problems == []
