@@ -271,7 +271,7 @@ def sample_episode(env, theta, features, rng: np.random.Generator, max_steps: in
     states, actions, rewards = [], [], []
     s = env.reset(rng)
     for _ in range(max_steps):
-        a = min(int(np.searchsorted(cumulative[s], rng.random(), side="right")), pi.shape[1] - 1)
+        a = _draw(cumulative[s], rng)
         s_next, r, done = env.step(a, rng)
         states.append(s), actions.append(a), rewards.append(r)
         s = s_next
@@ -393,13 +393,25 @@ class Training:
     returns: np.ndarray
 
 
-def _start(theta, w, features, A: int) -> tuple[np.ndarray, np.ndarray]:
-    d = np.asarray(features).shape[1]
+def _start(name: str, episodes: int, lr: float, lr_value: float, theta, w, features,
+           A: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The checked settings of a training run: the features, and theta and w to start from."""
+    if not isinstance(episodes, int) or episodes < 1:
+        raise ValueError(f"{name}: episodes must be a positive integer, got {episodes!r}")
+    if not lr > 0 or not lr_value > 0:
+        raise ValueError(f"{name}: lr and lr_value must be positive, got {lr!r} and {lr_value!r}")
+    features = np.asarray(features, dtype=float)
+    d = features.shape[1]
     theta = np.zeros((d, A)) if theta is None else np.array(theta, dtype=float)
     w = np.zeros(d) if w is None else np.array(w, dtype=float)
     if theta.shape != (d, A) or w.shape != (d,):
-        raise ValueError(f"theta and w must have shapes ({d}, {A}) and ({d},), got {theta.shape} and {w.shape}")
-    return theta, w
+        raise ValueError(f"{name}: theta and w must have shapes ({d}, {A}) and ({d},), got {theta.shape} and {w.shape}")
+    return features, theta, w
+
+
+def _draw(cumulative: np.ndarray, rng: np.random.Generator) -> int:
+    """An action drawn from the cumulative probabilities of a policy row (rounding cannot pass the last action)."""
+    return min(int(np.searchsorted(cumulative, rng.random(), side="right")), len(cumulative) - 1)
 
 
 def reinforce(env, features, episodes: int, *, lr: float, gamma: float, rng: np.random.Generator,
@@ -447,12 +459,7 @@ def reinforce(env, features, episodes: int, *, lr: float, gamma: float, rng: np.
     >>> bool(policy_objective(world, trained.theta, np.eye(3), 0.9) > 0.85)      # the optimum is 0.9
     True
     """
-    if not isinstance(episodes, int) or episodes < 1:
-        raise ValueError(f"reinforce: episodes must be a positive integer, got {episodes!r}")
-    if not lr > 0 or not lr_value > 0:
-        raise ValueError(f"reinforce: lr and lr_value must be positive, got {lr!r} and {lr_value!r}")
-    features = np.asarray(features, dtype=float)
-    theta, w = _start(theta, w, features, env.n_actions)
+    features, theta, w = _start("reinforce", episodes, lr, lr_value, theta, w, features, env.n_actions)
     returns = np.zeros(episodes)
     for e in range(episodes):
         episode = sample_episode(env, theta, features, rng, max_steps)
@@ -507,18 +514,13 @@ def actor_critic(env, features, episodes: int, *, lr: float, lr_value: float, ga
     >>> bool(policy_objective(world, trained.theta, np.eye(3), 0.9) > 0.85)
     True
     """
-    if not isinstance(episodes, int) or episodes < 1:
-        raise ValueError(f"actor_critic: episodes must be a positive integer, got {episodes!r}")
-    if not lr > 0 or not lr_value > 0:
-        raise ValueError(f"actor_critic: lr and lr_value must be positive, got {lr!r} and {lr_value!r}")
-    features = np.asarray(features, dtype=float)
-    theta, w = _start(theta, w, features, env.n_actions)
+    features, theta, w = _start("actor_critic", episodes, lr, lr_value, theta, w, features, env.n_actions)
     returns = np.zeros(episodes)
     for e in range(episodes):
         s, discount = env.reset(rng), 1.0
         for _ in range(max_steps):
             pi = softmax_policy(theta, features[s:s + 1])[0]
-            a = min(int(np.searchsorted(np.cumsum(pi), rng.random(), side="right")), len(pi) - 1)
+            a = _draw(np.cumsum(pi), rng)
             s_next, r, done = env.step(a, rng)
             delta = r + (0.0 if done else gamma * features[s_next] @ w) - features[s] @ w   # the TD error
             w += lr_value * delta * features[s]
