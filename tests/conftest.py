@@ -12,6 +12,7 @@ from functools import partial
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import _browser
@@ -67,6 +68,14 @@ def pytest_terminal_summary(terminalreporter):
 
 
 # --- experiment tests: a test module names its experiment `exp` ------------------------------
+
+@pytest.fixture(autouse=True)
+def _seed_the_global_random_state():
+    """Code written the course's way (``TwoLayerNet()``, ``np.random.choice``) draws from NumPy's
+    global random state. Seeded before every test, a test's numbers do not depend on which tests
+    ran before it in the same process (pytest-xdist hands each worker a different set)."""
+    np.random.seed(0)
+
 
 @pytest.fixture(autouse=True)
 def _close_figures():
