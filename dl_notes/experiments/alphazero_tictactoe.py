@@ -192,13 +192,14 @@ def plot_training(result: Result, lang: str):
     with panels(lang, 3, size=(4.0, 3.3)) as (figure, axes):
         for ax, opponent in zip(axes[0], OPPONENTS):
             _curves(ax, x, a, "train", opponent, text)
-            ax.set(xlabel=text["iterations"].format(g=c["games_per_iteration"], s=c["steps_per_iteration"]))
+        # One label under the three panels: written under each, the long labels ran into each other.
+        figure.supxlabel(text["iterations"].format(g=c["games_per_iteration"], s=c["steps_per_iteration"]),
+                         fontsize="medium")
         axes[0, 0].set_ylabel(text["share"])
         axes[0, 0].legend(fontsize="x-small")
         ax = axes[0, 2]
         ax.plot(x, a["optimal"], marker="o", color=PALETTE[0], label=text["optimal"])
-        ax.set(title=text["network"].format(n=f"{result.values['positions']:,}"), ylim=(0, 1.03),
-               xlabel=text["iterations"].format(g=c["games_per_iteration"], s=c["steps_per_iteration"]))
+        ax.set(title=text["network"].format(n=f"{result.values['positions']:,}"), ylim=(0, 1.03))
         ax.set_ylabel(text["optimal"])
     return figure
 
