@@ -141,7 +141,7 @@ TEXT = texts(
         "puzzle_title": "既知の局面で正しい手を選んだ割合", "right": "正しい手の割合",
         "win": "すぐ勝てる局面", "block": "相手の勝ちを防ぐ局面",
         "root": "ルート（X の手番）", "selection": "① 選択：PUCT が最大の手", "expansion": "② 展開：葉の事前確率",
-        "evaluation": "③ 評価：v = {v}", "backup": "④ 逆伝播：N + 1、W ± v", "terminal": "③ 評価：終局 v = {v}",
+        "evaluation": "③ 評価：v = {v}", "backup": "④ バックアップ：N + 1、W ± v", "terminal": "③ 評価：終局 v = {v}",
         "tree_title": "{n} 回のシミュレーションのあとのルートの統計", "path": "経路"},
     en={"simulations": "simulations per move (log scale)", "share": "share of games",
         "random": "against the random player", "perfect": "against the perfect player",
