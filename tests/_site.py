@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -19,6 +20,32 @@ def mkdocs_build(site_dir: Path) -> subprocess.CompletedProcess:
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "--site-dir", str(site_dir)],
         cwd=site_dir.parent, capture_output=True, text=True, env=env,
     )
+
+
+def build_in_background(site_dir: Path, record: Path) -> subprocess.Popen:
+    """Start `mkdocs_build` into ``site_dir`` in another process; ``record`` appears when it ends.
+
+    The record (`read_record` reads it) is written to a temporary name and renamed, so a reader
+    never sees half of it; a build that crashes still writes one.
+    """
+    return subprocess.Popen([sys.executable, __file__, str(site_dir), str(record)], cwd=site_dir.parent,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def read_record(record: Path) -> subprocess.CompletedProcess:
+    """The build that `build_in_background` recorded."""
+    return subprocess.CompletedProcess(*json.loads(record.read_text(encoding="utf-8")))
+
+
+def _build_and_record(site_dir: Path, record: Path) -> None:
+    try:
+        done = mkdocs_build(site_dir)
+        fields = [done.args, done.returncode, done.stdout, done.stderr]
+    except BaseException as error:  # the waiting tests must learn why, not wait for ever
+        fields = [[], 1, "", f"the background build failed to run: {error!r}"]
+    partial = record.with_suffix(".partial")
+    partial.write_text(json.dumps(fields), encoding="utf-8")
+    partial.replace(record)
 
 
 DOCS = ROOT / "docs"
@@ -41,3 +68,7 @@ def published_base_path() -> str:
     """The path part of the published site_url ('/dl-notes/'): absolute links of the 404 page start with it."""
     match = re.search(r'site_url: !ENV \[SITE_URL, "([^"]+)"\]', (ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     return urlsplit(match.group(1)).path
+
+
+if __name__ == "__main__":
+    _build_and_record(Path(sys.argv[1]), Path(sys.argv[2]))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import subprocess
 import sys
 import threading
+import time
 from functools import partial
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -16,24 +16,63 @@ import numpy as np
 import pytest
 
 import _browser
-from _site import mkdocs_build
+from _site import build_in_background, read_record
+
+
+# Tests with these fixtures run after the others: they need the built site, or (`default`) the
+# experiment results a build puts in the cache. Only `build` starts one.
+RUN_LAST = frozenset({"build", "default"})
+BUILD_TIMEOUT = 40 * 60  # seconds: a build that has not ended by then has hung
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m have deselected what will not run
+def pytest_collection_modifyitems(config, items):
+    """Start the session's one site build now, in the background, and run the tests that wait
+    for it last: the unit tests run while it builds (a cold build takes minutes, and its
+    experiments leave part of the two cores idle).
+
+    Every pytest-xdist worker collects the same items and reorders them the same way, as xdist
+    requires; the first worker to get here starts the build and the others find it started.
+    """
+    last = {item for item in items if RUN_LAST & set(item.fixturenames)}
+    items[:] = [item for item in items if item not in last] + [item for item in items if item in last]
+    if any("build" in item.fixturenames for item in items):
+        _start_the_build(_shared_folder(config))
 
 
 @pytest.fixture(scope="session")
-def build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
-    """The session's one build of the site. Under pytest-xdist (``make test`` runs ``-n auto``)
-    the workers of a run share it: the first to need it builds, the others wait on a lock."""
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        site = tmp_path_factory.mktemp("site")
-        return site, mkdocs_build(site)
-    shared = tmp_path_factory.getbasetemp().parent  # one folder per run, shared by its workers
-    site, record = shared / "site", shared / "site-build.json"
-    with open(shared / "site-build.lock", "w") as lock:
+def build(pytestconfig) -> tuple[Path, subprocess.CompletedProcess]:
+    """The session's one build of the site, started at collection: wait for it to end."""
+    folder = _shared_folder(pytestconfig)
+    _start_the_build(folder)
+    _wait_for_the_build(folder)
+    return folder / "site", read_record(folder / "site-build.json")
+
+
+def _start_the_build(folder: Path) -> None:
+    """Start the run's build into ``folder / 'site'`` unless a process of the run already has."""
+    with open(folder / "site-build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not record.exists():
-            done = mkdocs_build(site)
-            record.write_text(json.dumps([done.args, done.returncode, done.stdout, done.stderr]))
-    return site, subprocess.CompletedProcess(*json.loads(record.read_text()))
+        if not (folder / "site-build.started").exists():
+            (folder / "site-build.started").touch()
+            build_in_background(folder / "site", folder / "site-build.json")
+
+
+def _wait_for_the_build(folder: Path) -> None:
+    """Wait until the build started at collection (if one was) has ended."""
+    if not (folder / "site-build.started").exists():
+        return
+    deadline = time.monotonic() + BUILD_TIMEOUT
+    while not (folder / "site-build.json").exists():
+        if time.monotonic() > deadline:
+            pytest.fail(f"the site build into {folder / 'site'} did not end within {BUILD_TIMEOUT} s")
+        time.sleep(0.5)
+
+
+def _shared_folder(config) -> Path:
+    """The run's temporary folder: under pytest-xdist the workers' folders are inside it."""
+    base = config._tmp_path_factory.getbasetemp()  # pytest's own folder for the run; no public handle in a hook
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 @pytest.fixture(scope="session")
@@ -93,8 +132,13 @@ def tiny(request):
 
 @pytest.fixture(scope="module")
 def default(request):
-    """The module's experiment ``exp`` on DEFAULT, through the cache: what the site shows."""
+    """The module's experiment ``exp`` on DEFAULT, through the cache: what the site shows.
+
+    When the session builds the site, the build computes it: wait for the build rather than
+    compute it a second time beside it."""
     from dl_notes.experiments import load
+
+    _wait_for_the_build(_shared_folder(request.config))
 
     return load(request.module.exp.__name__.rsplit(".", 1)[1])
 
