@@ -10,7 +10,9 @@ budget. For each network the experiment records:
   `dl_notes.mobilenet.network_multiply_adds`;
 - ``ms_per_step``: the median time of one training step (forward, backward, Adam update) on a
   batch, over ``timing_rounds`` rounds in which the two networks take turns (so that a busy
-  moment of the machine slows both), on fresh copies of the networks;
+  moment of the machine slows both), on fresh copies of the networks, and ``time_share``: how
+  that time splits over the kinds of layers (depthwise, pointwise, conv, batchnorm, affine, other),
+  next to ``mult_adds_by_kind``, how the multiply-adds split;
 - the test and training accuracy curves and the final accuracies.
 """
 
@@ -22,7 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from dl_notes import datasets
-from dl_notes.mobilenet import SmallMobileNet, network_multiply_adds
+from dl_notes.conv import Convolution
+from dl_notes.depthwise import DepthwiseConvolution, PointwiseConvolution
+from dl_notes.layers import Affine, BatchNormalization
+from dl_notes.mobilenet import SmallMobileNet, multiply_adds, network_multiply_adds
 from dl_notes.nets import SimpleConvNet
 from dl_notes.optim import Adam
 
@@ -69,36 +74,81 @@ def _build(name: str, config: Config):
     return net
 
 
-def _ms_per_step(config: Config, x: np.ndarray, t: np.ndarray) -> dict[str, float]:
-    """Median milliseconds of one training step per network, the networks taking turns each round."""
+def _kind(layer) -> str:
+    """The group a layer's time and multiply-adds are reported under."""
+    return {DepthwiseConvolution: "depthwise", PointwiseConvolution: "pointwise", Convolution: "conv",
+            BatchNormalization: "batchnorm", Affine: "affine"}.get(type(layer), "other")
+
+
+def _timed_step(net, optimizer, x: np.ndarray, t: np.ndarray, seconds: dict[str, float]) -> None:
+    """One training step as `Network.gradient` does it, adding each layer's forward and backward time
+    to ``seconds[kind]`` (the loss and the update under "other")."""
+    def clock(kind: str, start: float) -> float:
+        now = time.perf_counter()
+        seconds[kind] = seconds.get(kind, 0.0) + now - start
+        return now
+
+    start = time.perf_counter()
+    h = x
+    for layer in net.layers.values():
+        h = layer.forward(h, True) if isinstance(layer, BatchNormalization) else layer.forward(h)
+        start = clock(_kind(layer), start)
+    net.last_layer.forward(h, t)
+    dout = net.last_layer.backward(1)
+    start = clock("other", start)
+    for layer in reversed(net.layers.values()):
+        dout = layer.backward(dout)
+        start = clock(_kind(layer), start)
+    optimizer.update(net.params, {key: getattr(layer, "d" + name) for key, (layer, name) in _owners(net).items()})
+    clock("other", start)
+
+
+def _owners(net) -> dict:
+    """``params`` key -> (layer, attribute), found by identity (what `Network.gradient` reads)."""
+    return {key: next((layer, name) for layer in net.layers.values() for name in ("W", "b", "gamma", "beta")
+                      if getattr(layer, name, None) is param) for key, param in net.params.items()}
+
+
+def _timing(config: Config, x: np.ndarray, t: np.ndarray) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """Median milliseconds of one training step per network, the networks taking turns each round, and
+    each network's time split by layer kind (fractions of the summed rounds)."""
     nets = {name: _build(name, config) for name in NETS}
     optimizers = {name: Adam(lr=config.lr) for name in NETS}
     times: dict[str, list[float]] = {name: [] for name in NETS}
+    split: dict[str, dict[str, float]] = {name: {} for name in NETS}
     for round_ in range(config.timing_rounds + 1):  # round 0 warms up (first allocations)
         for name, net in nets.items():
-            start = time.perf_counter()
-            optimizers[name].update(net.params, net.gradient(x, t))
+            seconds: dict[str, float] = {}
+            _timed_step(net, optimizers[name], x, t, seconds)
             if round_:
-                times[name].append(time.perf_counter() - start)
-    return {name: 1000 * float(np.median(ts)) for name, ts in times.items()}
+                times[name].append(sum(seconds.values()))
+                for kind, s in seconds.items():
+                    split[name][kind] = split[name].get(kind, 0.0) + s
+    shares = {name: {kind: s / sum(split[name].values()) for kind, s in split[name].items()} for name in NETS}
+    return {name: 1000 * float(np.median(ts)) for name, ts in times.items()}, shares
 
 
 def run(config: Config) -> Result:
     (x, t), (x_test, t_test) = mnist(config.source, n_train=config.n_train, n_test=config.n_test,
                                      flatten=False)  # x: (n_train, 1, 28, 28)
     batch = x[:config.batch_size], t[:config.batch_size]
-    arrays, final, params, mult_adds = {}, {}, {}, {}
+    arrays, final, params, mult_adds, by_kind = {}, {}, {}, {}, {}
     for name in NETS:
         net = _build(name, config)
         params[name] = int(sum(p.size for p in net.params.values()))
-        mult_adds[name] = network_multiply_adds(net, x_test[:10])
+        images = x_test[:10]
+        mult_adds[name] = network_multiply_adds(net, images)
+        by_kind[name] = {}
+        for layer in net.layers.values():  # the counts of that forward pass, grouped
+            by_kind[name][_kind(layer)] = by_kind[name].get(_kind(layer), 0) + multiply_adds(layer) / len(images)
         curves = train(net, ((x, t), (x_test, t_test)), iterations=config.iterations, batch_size=config.batch_size,
                        lr=config.lr, eval_every=config.eval_every, seed=config.seed, optimizer="Adam")
         arrays.update(curve_arrays(name, curves, ("iterations", "test_acc", "train_acc", "batch_loss")))
         final[name] = {"train": float(curves["train_acc"][-1]), "test": float(curves["test_acc"][-1])}
-    ms = _ms_per_step(config, *batch)
+    ms, time_share = _timing(config, *batch)
     values = {
         "nets": list(NETS), "final": final, "params": params, "mult_adds": mult_adds, "ms_per_step": ms,
+        "time_share": time_share, "mult_adds_by_kind": by_kind,
         "params_ratio": params["simple"] / params["mobilenet"],
         "mult_adds_ratio": mult_adds["simple"] / mult_adds["mobilenet"],
         "time_ratio": ms["mobilenet"] / ms["simple"],
