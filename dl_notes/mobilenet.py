@@ -163,7 +163,7 @@ def multiply_adds(layer: object) -> int:
     - `dl_notes.conv.Convolution`: per image, (FN, C·FH·FW) times its cached im2col columns
       (C·FH·FW, OH·OW);
     - `dl_notes.layers.Affine`: (N, D) times (D, M);
-    - `dl_notes.depthwise.DepthwiseConvolution` and `~dl_notes.depthwise.PointwiseConvolution`:
+    - `dl_notes.depthwise.DepthwiseConvolution` and `dl_notes.depthwise.PointwiseConvolution`:
       their own count, ``mult_adds``;
     - any other layer (activation, normalisation, pooling): 0. These do a few operations per
       value, no weighted sums; the MobileNet paper counts only convolutions and fully connected
@@ -317,6 +317,11 @@ class SmallMobileNet(Network):
     rng : numpy.random.Generator, optional
         Or ``seed``.
     seed : int, optional
+
+    Raises
+    ------
+    ValueError
+        When ``blocks`` is empty or a size is not a positive integer.
 
     See Also
     --------

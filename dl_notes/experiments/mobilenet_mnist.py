@@ -8,9 +8,10 @@ budget. For each network the experiment records:
 - ``params``: the number of parameters;
 - ``mult_adds``: multiply-adds per image of the forward pass, counted on the layers by
   `dl_notes.mobilenet.network_multiply_adds`;
-- ``ms_per_step``: the median time of one training step (forward, backward, Adam update) on a
-  batch, over ``timing_rounds`` rounds in which the two networks take turns (so that a busy
-  moment of the machine slows both), on fresh copies of the networks, and ``time_share``: how
+- ``ms_per_step``: the median CPU time (``time.process_time``: the time this process computed,
+  which other work on a shared machine disturbs less than the wall clock) of one training step
+  (forward, backward, Adam update) on a batch, over ``timing_rounds`` rounds in which the two
+  networks take turns, on fresh copies of the networks, and ``time_share``: how
   that time splits over the kinds of layers (depthwise, pointwise, conv, batchnorm, affine, other),
   next to ``mult_adds_by_kind``, how the multiply-adds split;
 - the test and training accuracy curves and the final accuracies.
@@ -84,11 +85,11 @@ def _timed_step(net, optimizer, x: np.ndarray, t: np.ndarray, seconds: dict[str,
     """One training step as `Network.gradient` does it, adding each layer's forward and backward time
     to ``seconds[kind]`` (the loss and the update under "other")."""
     def clock(kind: str, start: float) -> float:
-        now = time.perf_counter()
+        now = time.process_time()
         seconds[kind] = seconds.get(kind, 0.0) + now - start
         return now
 
-    start = time.perf_counter()
+    start = time.process_time()
     h = x
     for layer in net.layers.values():
         h = layer.forward(h, True) if isinstance(layer, BatchNormalization) else layer.forward(h)
