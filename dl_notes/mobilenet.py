@@ -221,7 +221,7 @@ def network_multiply_adds(net: Network, x: np.ndarray) -> float:
     --------
     >>> net = SmallMobileNet((1, 8, 8), stem_channels=2, blocks=((4, 1),), seed=0)
     >>> network_multiply_adds(net, np.zeros((3, 1, 8, 8)))   # stem 288, dw 288, pw 128, affine 40
-    600.0
+    744.0
     """
     net.predict(x)
     N = len(x)
