@@ -9,11 +9,8 @@ processes. **Asynchronous** workers do not wait for each other: a gradient reach
 parameters after other workers' updates, so it was computed on parameters a few steps old
 (`StaleGradients` simulates that staleness). **Model parallelism** splits the network's layers
 into stages held by different workers; the activations cross from one stage to the next going
-forward and their gradients going back (`model_parallel_gradient` measures those bytes).
-
-See Also
---------
-The page "Speed-up" (speedup.md) teaches these.
+forward and their gradients going back (`model_parallel_gradient` measures those bytes). The
+page Speed-up (``speedup.md``) teaches them.
 """
 
 from __future__ import annotations
@@ -60,7 +57,7 @@ def shard(x: np.ndarray, t: np.ndarray, workers: int) -> list[tuple[np.ndarray, 
 
     See Also
     --------
-    data_parallel_gradient : what the shards are for; the page "Speed-up".
+    data_parallel_gradient : what the shards are for (page: Speed-up, ``speedup.md``).
 
     Examples
     --------
@@ -132,7 +129,7 @@ def data_parallel_gradient(net, x: np.ndarray, t: np.ndarray, workers: int) -> d
 
     See Also
     --------
-    ProcessWorkers : the same in worker processes; the page "Speed-up".
+    ProcessWorkers : the same in worker processes (page: Speed-up, ``speedup.md``).
 
     Examples
     --------
@@ -182,7 +179,7 @@ def sync_sgd_step(net, optimizer, x: np.ndarray, t: np.ndarray, workers: int | P
 
     See Also
     --------
-    data_parallel_gradient : the combined gradient; the page "Speed-up".
+    data_parallel_gradient : the combined gradient (page: Speed-up, ``speedup.md``).
 
     Examples
     --------
@@ -250,7 +247,7 @@ class StaleGradients:
 
     See Also
     --------
-    sync_sgd_step : the synchronous step, with no staleness; the page "Speed-up".
+    sync_sgd_step : the synchronous step, with no staleness (page: Speed-up, ``speedup.md``).
 
     Examples
     --------
@@ -367,7 +364,7 @@ class ProcessWorkers:
 
     See Also
     --------
-    data_parallel_gradient : the same computation in this process; the page "Speed-up".
+    data_parallel_gradient : the same computation in this process (page: Speed-up, ``speedup.md``).
 
     Examples
     --------
@@ -444,7 +441,7 @@ def gradient_bytes(net) -> int:
 
     See Also
     --------
-    model_parallel_gradient : what model parallelism sends instead; the page "Speed-up".
+    model_parallel_gradient : what model parallelism sends instead (page: Speed-up, ``speedup.md``).
 
     Examples
     --------
@@ -481,7 +478,7 @@ def split_layers(net, stages: int) -> list[list[str]]:
 
     See Also
     --------
-    model_parallel_gradient : runs the stages; the page "Speed-up".
+    model_parallel_gradient : runs the stages (page: Speed-up, ``speedup.md``).
 
     Examples
     --------
@@ -541,7 +538,7 @@ def model_parallel_gradient(net, x: np.ndarray, t: np.ndarray,
 
     See Also
     --------
-    gradient_bytes : what data parallelism sends instead; the page "Speed-up".
+    gradient_bytes : what data parallelism sends instead (page: Speed-up, ``speedup.md``).
 
     Examples
     --------

@@ -23,7 +23,7 @@ from ._plotting import check_lang, note, panels, texts
 from ._result import Result
 from ._toolkit import describe, mnist
 
-TITLE = {"ja": "同期型のデータ並列：K 個のワーカーとバッチ K 倍の 1 ワーカー",
+TITLE = {"ja": "同期型のデータ並列：K 個のワーカとバッチ K 倍の 1 ワーカ",
          "en": "Synchronous data parallelism: K workers against one worker with a K-times batch"}
 
 
@@ -78,8 +78,8 @@ def run(config: Config) -> Result:
 
 
 TEXT = texts(
-    ja={"step": "ステップ", "loss": "ミニバッチの損失", "workers": "{K} ワーカー × バッチ {B}",
-        "one": "1 ワーカー × バッチ {KB}", "title": "K = {K}"},
+    ja={"step": "ステップ", "loss": "ミニバッチの損失", "workers": "{K} ワーカ × バッチ {B}",
+        "one": "1 ワーカ × バッチ {KB}", "title": "K = {K}"},
     en={"step": "step", "loss": "mini-batch loss", "workers": "{K} workers × batch {B}",
         "one": "1 worker × batch {KB}", "title": "K = {K}"},
 )

@@ -83,7 +83,7 @@ def run(config: Config) -> Result:
 
 TEXT = texts(
     ja={"batch": "バッチサイズ（対数目盛）", "bytes": "通信量（バイト、対数目盛）",
-        "model": "{net}：モデル並列（境界 1 つ）", "data": "{net}：データ並列（ワーカー 1 つ）",
+        "model": "{net}：モデル並列（境界 1 つ）", "data": "{net}：データ並列（ワーカ 1 つ）",
         "cnn": "SimpleConvNet", "mlp": "MultiLayerNet"},
     en={"batch": "batch size (log scale)", "bytes": "bytes sent (log scale)",
         "model": "{net}: model parallel (one boundary)", "data": "{net}: data parallel (one worker)",

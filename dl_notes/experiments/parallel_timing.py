@@ -109,7 +109,7 @@ def run(config: Config) -> Result:
 
 
 TEXT = texts(
-    ja={"in_process": "このプロセスだけ", "process_1": "ワーカープロセス 1 つ", "process_2": "ワーカープロセス 2 つ",
+    ja={"in_process": "このプロセスだけ", "process_1": "ワーカプロセス 1 つ", "process_2": "ワーカプロセス 2 つ",
         "ms": "1 ステップの時間（ミリ秒）", "ideal": "理想（このプロセスの 1/2）"},
     en={"in_process": "this process only", "process_1": "one worker process", "process_2": "two worker processes",
         "ms": "time per step (ms)", "ideal": "ideal (half of this process)"},
