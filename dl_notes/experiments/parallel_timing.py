@@ -126,16 +126,18 @@ def plot(result: Result, lang: str):
     low = [v["ms"][m] - v["quartiles"][m][0] for m in modes]
     high = [v["quartiles"][m][1] - v["ms"][m] for m in modes]
     with style(lang):
-        figure, ax = plt.subplots(figsize=(6.4, 2.4), layout="constrained")
+        figure, ax = plt.subplots(figsize=(6.4, 2.6), layout="constrained")
         positions = np.arange(len(modes))
         ax.barh(positions, median, xerr=[low, high], color=[f"C{i}" for i in range(len(modes))], capsize=3)
         ax.axvline(v["ms"]["in_process"] / 2, color="0.3", linestyle=":", linewidth=1.2, label=text["ideal"])
         ax.set_yticks(positions, [text[m] for m in modes])
         ax.invert_yaxis()
         ax.set_xlabel(text["ms"])
-        for y, value in zip(positions, median):
-            ax.text(value * 1.02 + 0.5, y - 0.25, f"{value:.3g}", va="center", fontsize="small")
-        ax.legend(fontsize="small", loc="lower right")
+        right = max(v["quartiles"][m][1] for m in modes)
+        ax.set_xlim(0, right * 1.18)
+        for y, m in zip(positions, modes):  # the median, right of the upper quartile
+            ax.text(v["quartiles"][m][1] + 0.02 * right, y, f"{v['ms'][m]:.3g}", va="center", fontsize="small")
+        ax.legend(fontsize="small", loc="lower left", bbox_to_anchor=(0, 1), frameon=False)
     return figure
 
 
