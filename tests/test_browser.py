@@ -38,7 +38,8 @@ SEARCHES = {
            ("ビームサーチ", "seq2seq/"), ("負例サンプリング", "word2vec/"), ("注意機構", "attention/"),
            ("価値反復法", "reinforcement_learning/"), ("方策勾配定理", "reinforcement_learning/"),
            ("モンテカルロ木探索", "alphago/"), ("三目並べ", "alphago/"),
-           ("デプスワイズ畳み込み", "mobilenet/")],
+           ("デプスワイズ畳み込み", "mobilenet/"),
+           ("データ並列", "speedup/"), ("古い勾配", "speedup/")],
     "en": [("learning rate", "en/optimizers/"), ("stochastic gradient descent", "en/optimizers/"),
            ("vanishing gradient", "en/vanishing_gradients/"), ("batch normalization", "en/batch_norm/"),
            ("weight decay", "en/regularization/"), ("convolution", "en/cnn/"),
@@ -48,7 +49,8 @@ SEARCHES = {
            ("reparameterisation trick", "en/autoencoder_vae/"),
            ("value iteration", "en/reinforcement_learning/"), ("policy gradient", "en/reinforcement_learning/"),
            ("Monte Carlo tree search", "en/alphago/"), ("tic-tac-toe", "en/alphago/"),
-           ("depthwise separable convolution", "en/mobilenet/")],
+           ("depthwise separable convolution", "en/mobilenet/"),
+           ("data parallelism", "en/speedup/"), ("stale gradient", "en/speedup/")],
 }
 
 
