@@ -8,6 +8,13 @@ exponentially with depth while the parameters grow linearly: `receptive_field` a
 inputs one output depends on by backpropagation through a stack of `CausalConv1D` layers.
 `GatedActivation` is WaveNet's $\tanh \odot \sigma$ unit.
 
+Causality is what an autoregressive model needs: WaveNet learns the joint probability of a
+waveform as a product of conditionals, each predicted from the past only,
+
+$$
+p(\boldsymbol{x}) = \prod_{t=1}^{T} p(x_t \mid x_1, \dots, x_{t-1})
+$$
+
 `causal_conv1d_naive` is the loop oracle of `CausalConv1D`. The page "WaveNet" teaches all of it.
 """
 
