@@ -24,7 +24,7 @@ from dl_notes.wavenet import CausalConv1D
 conv = CausalConv1D(np.array([[[10.0, 1.0]]]), np.zeros(1), dilation=2)   # y[t] = 10 x[t-2] + x[t]
 x = np.arange(1.0, 9.0).reshape(1, 1, 8)
 y = conv.forward(x)
-x[..., 5:] = 100.0                                                          # rewrite steps 5 and later
+x[..., 5:] = 0.0                                                            # rewrite steps 5 and later
 print(y[0, 0])
 print(conv.forward(x)[0, 0])                                                # steps 0 to 4 are the same
 

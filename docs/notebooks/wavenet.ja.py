@@ -24,7 +24,7 @@ from dl_notes.wavenet import CausalConv1D
 conv = CausalConv1D(np.array([[[10.0, 1.0]]]), np.zeros(1), dilation=2)   # y[t] = 10 x[t-2] + x[t]
 x = np.arange(1.0, 9.0).reshape(1, 1, 8)
 y = conv.forward(x)
-x[..., 5:] = 100.0                                                          # 時刻 5 以降を書き換える
+x[..., 5:] = 0.0                                                            # 時刻 5 以降を書き換える
 print(y[0, 0])
 print(conv.forward(x)[0, 0])                                                # 時刻 0〜4 は同じ
 
