@@ -46,6 +46,20 @@ print(f"undilated layers needed for the same field: {d['layers_to_match']:,}")
 show(plot_growth(result, "en"))
 
 # %% [markdown]
+# ## What the receptive field buys
+#
+# A dilated and an undilated stack with the same parameters predict the next value of a repeating pattern.
+
+# %%
+from dl_notes.experiments.wavenet_sequence import plot_training
+
+seq = ensure("wavenet_sequence").result
+for stack in ("dilated", "plain"):
+    s = seq.values[stack]
+    print(f"{stack}: receptive field {s['field']}, {s['parameters']} parameters, test mean squared error {s['test_mse']:.3f}")
+show(plot_training(seq, "en"))
+
+# %% [markdown]
 # ## Try it
 #
 # Change the kernel size (`kernel_size`) or the depth of the drawn stack (`figure_layers`). Pick your own dilations and compare `receptive_field` with `influence`: dilations that grow too fast leave gaps inside the receptive field.

@@ -46,6 +46,20 @@ print(f"膨張なしで同じ受容野に必要な層の数：{d['layers_to_matc
 show(plot_growth(result, "ja"))
 
 # %% [markdown]
+# ## 受容野が広いと何が予測できるか
+#
+# 同じパラメータ数の膨張あり・なしのスタックに、周期的なパターンの次の値を予測させます。
+
+# %%
+from dl_notes.experiments.wavenet_sequence import plot_training
+
+seq = ensure("wavenet_sequence").result
+for stack in ("dilated", "plain"):
+    s = seq.values[stack]
+    print(f"{stack}：受容野 {s['field']}、パラメータ {s['parameters']} 個、テストの平均二乗誤差 {s['test_mse']:.3f}")
+show(plot_training(seq, "ja"))
+
+# %% [markdown]
 # ## 自分で試す
 #
 # カーネルサイズ（`kernel_size`）や描くスタックの深さ（`figure_layers`）を変えてみてください。膨張率を自分で選んで `receptive_field` と `influence` を比べると、膨張率が速く増えすぎたときに受容野の中にすき間ができることも確かめられます。
