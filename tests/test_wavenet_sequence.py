@@ -32,7 +32,7 @@ def test_the_undilated_stack_cannot_beat_predicting_zero():
     config = exp.Config(steps=150, n_test=64)
     v = exp.run(config).values
     assert v["plain"]["test_mse"] > 0.9 * v["baselines"]["zero"]
-    assert v["dilated"]["test_mse"] < 2 * v["baselines"]["copy"]
+    assert v["dilated"]["test_mse"] < 2 * v["baselines"]["copy_back"]
 
 
 def test_repeating_patterns_repeat_and_differ():

@@ -163,9 +163,9 @@ def plot_growth(result: Result, lang: str):
         for i, stack in enumerate(STACKS):
             line = text[f"{stack}_line"]
             left.plot(depths, a[f"{stack}/field"], "-", color=PALETTE[3 if i == 0 else 0], label=line)
-            left.plot(depths, a[f"{stack}/measured"], "o", color=PALETTE[3 if i == 0 else 0], mfc="none",
-                      label=f"{line}: {text['measured']}")
+            left.plot(depths, a[f"{stack}/measured"], "o", color=PALETTE[3 if i == 0 else 0], mfc="none")
             right.plot(depths, a[f"{stack}/per_parameter"], "o-", color=PALETTE[3 if i == 0 else 0], label=line)
+        left.plot([], [], "o", color="#555555", mfc="none", label=text["measured"])   # one legend entry for both
         left.set(yscale="log", xlabel=text["depth"], ylabel=text["field"], title=text["field_title"])
         right.set(yscale="log", xlabel=text["depth"], ylabel=text["per_parameter"],
                   title=text["per_title"].format(c=result.values["config"]["channels"]))

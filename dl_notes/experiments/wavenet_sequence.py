@@ -123,17 +123,17 @@ def run(config: Config) -> Result:
     values["config"] = {"period": P, "noise": config.noise, "length": config.length, "layers": L,
                         "channels": config.channels, "kernel_size": K, "steps": config.steps,
                         "batch_size": config.batch_size, "lr": config.lr, "n_test": config.n_test}
-    values["baselines"] = {"zero": 1 + config.noise ** 2, "copy": 2 * config.noise ** 2}
+    values["baselines"] = {"zero": 1 + config.noise ** 2, "copy_back": 2 * config.noise ** 2}
     return Result(arrays=arrays, values=values)
 
 
 TEXT = texts(
     ja={"dilated": "膨張あり（受容野 {r}）", "plain": "膨張なし（受容野 {r}）", "step": "ステップ",
-        "mse": "平均二乗誤差（訓練バッチ、対数目盛）", "zero": "0 を予測（{v}）", "copy": "周期前の値を写す（{v}）",
+        "mse": "平均二乗誤差（訓練バッチ、対数目盛）", "zero": "0 を予測（{v}）", "copy_back": "周期前の値を写す（{v}）",
         "title": "周期 {p} の系列の次の値の予測（パラメータ {n} 個ずつ）"},
     en={"dilated": "dilated (receptive field {r})", "plain": "undilated (receptive field {r})", "step": "step",
         "mse": "mean squared error (training batch, log scale)", "zero": "predict 0 ({v})",
-        "copy": "copy one period back ({v})", "title": "predicting the next value, period {p} ({n} parameters each)"},
+        "copy_back": "copy one period back ({v})", "title": "predicting the next value, period {p} ({n} parameters each)"},
 )
 
 
@@ -147,7 +147,7 @@ def plot_training(result: Result, lang: str):
         for i, stack in enumerate(STACKS):
             ax.plot(steps, result.arrays[f"{stack}/curve"], color=PALETTE[3 if i == 0 else 0],
                     label=text[stack].format(r=v[stack]["field"]))
-        for key, style in (("zero", ":"), ("copy", "--")):
+        for key, style in (("zero", ":"), ("copy_back", "--")):
             ax.axhline(v["baselines"][key], color="#777777", linestyle=style, lw=1,
                        label=text[key].format(v=f"{v['baselines'][key]:.2f}"))
         ax.set(yscale="log", xlabel=text["step"], ylabel=text["mse"],
