@@ -3,6 +3,8 @@ float64 gradient checks, no look-ahead, the receptive field formula against a me
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -203,5 +205,5 @@ def test_matches_pytorch(case, source):
     (lambda: influence(causal_stack(2, [1]), 4, t=4), ValueError, "t = 4 is outside the sequence"),
 ])
 def test_bad_input_names_the_argument(call, error, message):
-    with pytest.raises(error, match=__import__("re").escape(message)):
+    with pytest.raises(error, match=re.escape(message)):
         call()

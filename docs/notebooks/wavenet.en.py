@@ -1,7 +1,7 @@
 # %% [markdown]
 # # WaveNet
 #
-# This notebook reproduces the figures and numbers of the page [WaveNet](../wavenet.md). It measures, by backpropagation, which inputs the last output of a stack of dilated causal convolutions is connected to, and compares how the receptive field grows with depth against an undilated stack.
+# This notebook reproduces the figures and numbers of the page [WaveNet](../wavenet.md). It measures, by backpropagation, which inputs the last output of a stack of dilated causal convolutions is connected to, and compares how the receptive field grows with depth against an undilated stack. Finally it trains two stacks with the same parameters to predict a sequence that needs a long context.
 #
 # The results are loaded from the `dl_notes.experiments` cache: the experiment is not rerun unless the `dl_notes` code has changed.
 
