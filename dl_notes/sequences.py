@@ -14,7 +14,7 @@ import numpy as np
 from ._checks import count, generator, nonnegative, one_of
 
 __all__ = ["to_bits", "from_bits", "binary_addition", "sine_wave", "sine_windows", "first_symbol_task",
-           "adding_problem", "PhraseTags", "phrase_tags", "digit_strings"]
+           "adding_problem", "repeating_patterns", "PhraseTags", "phrase_tags", "digit_strings"]
 
 
 def to_bits(values: object, binary_dim: int = 8) -> np.ndarray:
@@ -243,6 +243,55 @@ def adding_problem(n: int, length: int, *, rng: np.random.Generator | None = Non
     markers[rows, rng.integers(half, length, n)] = 1
     xs = np.stack([values, markers], axis=2).astype(np.float32)
     return xs, (values * markers).sum(axis=1).astype(np.float32)
+
+
+def repeating_patterns(n: int, length: int, period: int, noise: float = 0.0, *,
+                       rng: np.random.Generator | None = None, seed: int | None = None) -> np.ndarray:
+    r"""Sequences that repeat a random pattern of ``period`` values, each sequence its own, plus noise.
+
+    $$
+    x_t = p_{t \bmod P} + \varepsilon_t, \qquad p_j \sim \mathcal{N}(0, 1), \quad \varepsilon_t \sim \mathcal{N}(0, \sigma^2)
+    $$
+
+    The next value is told by the value $P$ steps back, and by nothing nearer: the pattern's
+    values are independent. A model that sees fewer than $P$ steps can do no better than
+    predicting 0, a mean squared error of $1 + \sigma^2$; one that sees $P$ steps back can copy,
+    an error of $2\sigma^2$. It is the long-context task of the page "WaveNet".
+
+    Parameters
+    ----------
+    n : int
+        Number of sequences.
+    length : int
+        Time steps $T$.
+    period : int
+        $P \ge 1$.
+    noise : float, default 0.0
+        $\sigma \ge 0$.
+    rng, seed : optional
+        The generator, or its seed.
+
+    Returns
+    -------
+    ndarray, shape (n, length), float32
+
+    Raises
+    ------
+    ValueError
+        When a count is not a positive integer or ``noise`` is negative.
+
+    Examples
+    --------
+    >>> xs = repeating_patterns(2, 7, period=3, seed=0)
+    >>> bool((xs[:, 3:] == xs[:, :-3]).all()), bool((xs[0, :3] != xs[1, :3]).all())
+    (True, True)
+    """
+    n, length, period = count("n", n), count("length", length), count("period", period)
+    noise = nonnegative("noise", noise)
+    rng = generator(rng, seed)
+    patterns = rng.standard_normal((n, period))
+    xs = patterns[:, np.arange(length) % period]                       # (n, length)
+    return (xs + noise * rng.standard_normal((n, length))).astype(np.float32)
 
 
 class PhraseTags(NamedTuple):

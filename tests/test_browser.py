@@ -39,7 +39,8 @@ SEARCHES = {
            ("価値反復法", "reinforcement_learning/"), ("方策勾配定理", "reinforcement_learning/"),
            ("モンテカルロ木探索", "alphago/"), ("三目並べ", "alphago/"),
            ("デプスワイズ畳み込み", "mobilenet/"),
-           ("データ並列", "speedup/"), ("古い勾配", "speedup/")],
+           ("データ並列", "speedup/"), ("古い勾配", "speedup/"),
+           ("膨張因果的畳み込み", "wavenet/"), ("膨張率", "wavenet/")],
     "en": [("learning rate", "en/optimizers/"), ("stochastic gradient descent", "en/optimizers/"),
            ("vanishing gradient", "en/vanishing_gradients/"), ("batch normalization", "en/batch_norm/"),
            ("weight decay", "en/regularization/"), ("convolution", "en/cnn/"),
@@ -50,7 +51,8 @@ SEARCHES = {
            ("value iteration", "en/reinforcement_learning/"), ("policy gradient", "en/reinforcement_learning/"),
            ("Monte Carlo tree search", "en/alphago/"), ("tic-tac-toe", "en/alphago/"),
            ("depthwise separable convolution", "en/mobilenet/"),
-           ("data parallelism", "en/speedup/"), ("stale gradient", "en/speedup/")],
+           ("data parallelism", "en/speedup/"), ("stale gradient", "en/speedup/"),
+           ("dilated causal convolution", "en/wavenet/"), ("receptive field per parameter", "en/wavenet/")],
 }
 
 
