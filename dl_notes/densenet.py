@@ -80,6 +80,10 @@ def dense_block_parameters(num_layers: int, k0: int, growth_rate: int, *, bottle
     P_\text{block} = \sum_{l=1}^{L} P_\text{layer}\bigl(k_0 + k(l - 1)\bigr)
     $$
 
+    See Also
+    --------
+    DenseBlock : the block counted (page: DenseNet).
+
     Examples
     --------
     >>> dense_block_parameters(4, 64, 32)       # d2l's first block
@@ -96,6 +100,10 @@ def transition_parameters(in_channels: int, out_channels: int) -> int:
     $$
     P_\text{trans} = 2c + c\,c' + c', \qquad c' = \lfloor \theta c \rfloor
     $$
+
+    See Also
+    --------
+    TransitionLayer : the layer counted (page: DenseNet).
 
     Examples
     --------
@@ -122,6 +130,15 @@ def densenet_parameters(num_channels: int = 64, growth_rate: int = 32, arch: Seq
     with $c$ the channels after the last block and $K$ the classes. The PyTorch reference
     (``dl_notes_references densenet``) records the count of d2l's model for the default
     arguments, on one input channel (Fashion-MNIST) and 10 classes.
+
+    Raises
+    ------
+    ValueError
+        If a count is not a positive integer.
+
+    See Also
+    --------
+    dense_block_parameters, transition_parameters : the parts (page: DenseNet).
 
     Examples
     --------
@@ -419,6 +436,15 @@ class ConvStack(_Composite):
     shortcut : bool, default False
     dtype, rng, seed
         As for `DenseLayer`.
+
+    Raises
+    ------
+    ValueError
+        With ``shortcut=True``, if ``in_channels`` differs from ``growth_rate``.
+
+    See Also
+    --------
+    DenseBlock : the same units connected by concatenation (page: DenseNet).
 
     Examples
     --------
