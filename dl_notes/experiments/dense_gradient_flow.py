@@ -20,7 +20,7 @@ gets a gradient of the same size.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
@@ -87,7 +87,7 @@ def run(config: Config) -> Result:
             grads = net.gradient(x[batch], t[batch])
             rms = np.array([np.sqrt(np.mean(np.square(grads[f"W{l}_body"], dtype=np.float64))) for l in range(1, L + 1)])
             logs[kind] += np.log(rms) / config.inits
-    arrays, values = {}, {"kinds": list(KINDS), "description": describe(config.source), "spread": {},
+    arrays, values = {}, {"kinds": list(KINDS), "config": asdict(config), "description": describe(config.source), "spread": {},
                           "first_over_last": {}, "head_channels": {}}
     for kind in KINDS:
         g = np.exp(logs[kind])
