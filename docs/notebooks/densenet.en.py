@@ -1,7 +1,7 @@
 # %% [markdown]
 # # DenseNet
 #
-# This notebook reproduces the computations and measurements of the page [DenseNet](../densenet.md): the channels each layer of a dense block receives, the parameters of a block and of a plain stack, d2l's DenseNet part by part, and the size of the gradient reaching each layer right after initialisation (plain, residual, dense block).
+# This notebook reproduces the computations and measurements of the page [DenseNet](../densenet.md): the channels each layer of a dense block receives, the parameters of a block and of a plain stack, d2l's DenseNet part by part, a tiny DenseNet trained on MNIST, and the size of the gradient reaching each layer right after initialisation (plain, residual, dense block).
 #
 # The results are loaded from the `dl_notes.experiments` cache; an experiment reruns only if the `dl_notes` code changed.
 
@@ -40,6 +40,18 @@ for part in counts.values["d2l"]["parts"]:
     print(f"{part['name']:>12}: {part['channels']:>4} channels, {part['params']:>9,} parameters")
 print(f"d2l's DenseNet in all: {counts.values['d2l']['total']:,}, SimpleConvNet: {counts.values['simple_conv_net']:,}")
 show(plot_depth(counts, "en"))
+
+# %% [markdown]
+# ## A tiny DenseNet trained on MNIST
+
+# %%
+from dl_notes.experiments.densenet_mnist import plot as plot_accuracy
+
+outcome = ensure("densenet_mnist")
+trained = outcome.result
+print(f"test accuracy {trained.values['test_acc']:.1%}, {trained.values['params']:,} parameters"
+      f" (SimpleConvNet: {trained.values['simple_conv_net']:,})")
+show(plot_accuracy(trained, "en"))
 
 # %% [markdown]
 # ## The gradient reaching each layer

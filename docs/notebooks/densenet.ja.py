@@ -1,7 +1,7 @@
 # %% [markdown]
 # # DenseNet
 #
-# [DenseNet](../densenet.md) のページの計算と測定を、このノートブックで再現します。デンスブロックの各層が受け取るチャネル数、ブロックとプレーンな積み重ねのパラメータ数、d2l の DenseNet の部品ごとのパラメータ数、そして初期化した直後に各層に届く勾配の大きさ（プレーン、残差、デンスブロック）です。
+# [DenseNet](../densenet.md) のページの計算と測定を、このノートブックで再現します。デンスブロックの各層が受け取るチャネル数、ブロックとプレーンな積み重ねのパラメータ数、d2l の DenseNet の部品ごとのパラメータ数、MNIST で学習させた小さな DenseNet、そして初期化した直後に各層に届く勾配の大きさ（プレーン、残差、デンスブロック）です。
 #
 # 結果は `dl_notes.experiments` のキャッシュから読み込まれます。`dl_notes` のコードが変わっていなければ実験は再実行されません。
 
@@ -40,6 +40,18 @@ for part in counts.values["d2l"]["parts"]:
     print(f"{part['name']:>12}: {part['channels']:>4} チャネル、{part['params']:>9,} 個")
 print(f"d2l の DenseNet の合計：{counts.values['d2l']['total']:,} 個、SimpleConvNet：{counts.values['simple_conv_net']:,} 個")
 show(plot_depth(counts, "ja"))
+
+# %% [markdown]
+# ## 小さな DenseNet を MNIST で学習する
+
+# %%
+from dl_notes.experiments.densenet_mnist import plot as plot_accuracy
+
+outcome = ensure("densenet_mnist")
+trained = outcome.result
+print(f"テストデータの正解率 {trained.values['test_acc']:.1%}、パラメータ {trained.values['params']:,} 個"
+      f"（SimpleConvNet は {trained.values['simple_conv_net']:,} 個）")
+show(plot_accuracy(trained, "ja"))
 
 # %% [markdown]
 # ## 各層に届く勾配
