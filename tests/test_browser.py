@@ -40,7 +40,8 @@ SEARCHES = {
            ("モンテカルロ木探索", "alphago/"), ("三目並べ", "alphago/"),
            ("デプスワイズ畳み込み", "mobilenet/"),
            ("データ並列", "speedup/"), ("古い勾配", "speedup/"),
-           ("膨張因果的畳み込み", "wavenet/"), ("膨張率", "wavenet/")],
+           ("膨張因果的畳み込み", "wavenet/"), ("膨張率", "wavenet/"),
+           ("デンスブロック", "densenet/"), ("トランジション層", "densenet/")],
     "en": [("learning rate", "en/optimizers/"), ("stochastic gradient descent", "en/optimizers/"),
            ("vanishing gradient", "en/vanishing_gradients/"), ("batch normalization", "en/batch_norm/"),
            ("weight decay", "en/regularization/"), ("convolution", "en/cnn/"),
@@ -52,7 +53,8 @@ SEARCHES = {
            ("Monte Carlo tree search", "en/alphago/"), ("tic-tac-toe", "en/alphago/"),
            ("depthwise separable convolution", "en/mobilenet/"),
            ("data parallelism", "en/speedup/"), ("stale gradient", "en/speedup/"),
-           ("dilated causal convolution", "en/wavenet/"), ("receptive field per parameter", "en/wavenet/")],
+           ("dilated causal convolution", "en/wavenet/"), ("receptive field per parameter", "en/wavenet/"),
+           ("dense block", "en/densenet/"), ("growth rate", "en/densenet/")],
 }
 
 
