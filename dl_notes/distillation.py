@@ -83,11 +83,18 @@ class DistillationLoss:
     + \frac{(1 - \alpha)\, T}{N}\,\bigl(p_s^T - p_t^T\bigr)
     $$
 
-    The KL term alone has the gradient $\frac{1}{T}(p_s^T - p_t^T)$, and for a large $T$ the
-    difference $p_s^T - p_t^T$ itself shrinks like $1/T$: the soft term's gradient would fall
-    like $1/T^2$. The factor $T^2$ keeps its scale the same whatever $T$ is, so changing $T$
-    does not silently re-weight the two terms. The teacher's scores are constants: no gradient
-    flows into the teacher.
+    For one sample with $K$ classes, the KL term alone has the gradient below; for a large $T$,
+    $p^T_k \approx (1 + (z_k - \bar z)/T)/K$ with $\bar z$ the mean score, so the difference
+    itself shrinks like $1/T$:
+
+    $$
+    \frac{\partial\, \mathrm{KL}}{\partial z_s} = \frac{1}{T}\bigl(p_s^T - p_t^T\bigr)
+    \approx \frac{1}{K T^2}\bigl((z_s - \bar z_s) - (z_t - \bar z_t)\bigr)
+    $$
+
+    The soft term's gradient would fall like $1/T^2$. The factor $T^2$ keeps its scale the same
+    whatever $T$ is, so changing $T$ does not silently re-weight the two terms. The teacher's
+    scores are constants: no gradient flows into the teacher.
 
     Parameters
     ----------

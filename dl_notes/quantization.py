@@ -99,11 +99,7 @@ FLOAT_FORMATS: dict[str, FloatFormat] = {
     "float16": FloatFormat("float16", 1, 5, 10),    # IEEE 754 half precision
     "bfloat16": FloatFormat("bfloat16", 1, 8, 7),   # Google Brain's: float32's exponent, 7 significand bits
 }
-"""The formats of the page, by name: IEEE 754 float64, float32, float16, and bfloat16.
-
->>> [(f.name, f.sign, f.exponent, f.significand, f.bits) for f in FLOAT_FORMATS.values()]
-[('float64', 1, 11, 52, 64), ('float32', 1, 8, 23, 32), ('float16', 1, 5, 10, 16), ('bfloat16', 1, 8, 7, 16)]
-"""
+"""The formats of the page, by name: IEEE 754 float64, float32 and float16, and bfloat16 (see `FloatFormat`)."""
 
 
 def _format(fmt: str | FloatFormat) -> FloatFormat:

@@ -37,7 +37,8 @@ SEARCHES = {
            ("学習率", "optimizers/"), ("重み減衰", "regularization/"), ("データセット", "dataset/"),
            ("ビームサーチ", "seq2seq/"), ("負例サンプリング", "word2vec/"), ("注意機構", "attention/"),
            ("価値反復法", "reinforcement_learning/"), ("方策勾配定理", "reinforcement_learning/"),
-           ("モンテカルロ木探索", "alphago/"), ("三目並べ", "alphago/")],
+           ("モンテカルロ木探索", "alphago/"), ("三目並べ", "alphago/"),
+           ("ソフトターゲット", "compression/"), ("一様量子化", "compression/")],
     "en": [("learning rate", "en/optimizers/"), ("stochastic gradient descent", "en/optimizers/"),
            ("vanishing gradient", "en/vanishing_gradients/"), ("batch normalization", "en/batch_norm/"),
            ("weight decay", "en/regularization/"), ("convolution", "en/cnn/"),
@@ -46,7 +47,8 @@ SEARCHES = {
            ("beam search", "en/seq2seq/"), ("negative sampling", "en/word2vec/"),
            ("reparameterisation trick", "en/autoencoder_vae/"),
            ("value iteration", "en/reinforcement_learning/"), ("policy gradient", "en/reinforcement_learning/"),
-           ("Monte Carlo tree search", "en/alphago/"), ("tic-tac-toe", "en/alphago/")],
+           ("Monte Carlo tree search", "en/alphago/"), ("tic-tac-toe", "en/alphago/"),
+           ("knowledge distillation", "en/compression/"), ("bfloat16", "en/compression/")],
 }
 
 

@@ -96,7 +96,8 @@ def _quantisation(net, x_test, t_test, config: Config) -> dict:
             p[...] = round_to_format(p, name)
         float_acc[name] = rounded.accuracy(x_test, t_test)
     return {"acc": acc, "bytes": size, "float_acc": float_acc,
-            "float_bytes": {name: memory_bytes(n, name) for name in config.floats}, "params": n}
+            "float_bytes": {name: memory_bytes(n, name) for name in config.floats}, "params": n,
+            "weights": int(sum(p.size for key, p in net.params.items() if key.startswith("W")))}
 
 
 def _pruning(net, data, config: Config) -> dict:
@@ -264,7 +265,8 @@ def plot_tradeoff(result: Result, lang: str):
                 label=text["student"].format(T=f"{float(T):g}"))
         ax.plot([v["student_bytes"]], [v["alone"]["mean"]], "x", markersize=8, color="C7", label=text["alone"])
         ax.set_xscale("log")
-        ax.set(xlabel=text["bytes"], ylabel=text["test_acc"])
+        lowest = min(min(q["acc"].values()), min(p["finetuned"]), v["alone"]["mean"])
+        ax.set(xlabel=text["bytes"], ylabel=text["test_acc"], ylim=(lowest - 0.05, 1.0))   # room for the labels
         ax.legend(loc="lower right", fontsize="small")
     return figure
 
