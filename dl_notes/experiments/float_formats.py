@@ -79,7 +79,7 @@ def plot_layout(result: Result, lang: str):
     import matplotlib.pyplot as plt
 
     text, v = TEXT[check_lang(lang)], result.values
-    names = list(v["formats"])
+    names = [name for name in FLOAT_FORMATS if name in v["formats"]]   # the table's order: the cache sorts dict keys
     with style(lang):
         figure, ax = plt.subplots(figsize=(7.0, 2.4), layout="constrained")
         colors = {"sign": "C3", "exponent": "C0", "significand": "C2"}
