@@ -74,6 +74,7 @@ def run(config: Config) -> Result:
         levels = influence(causal_stack(K, dilations_of(stack, L), dtype=np.float64), T)
         arrays[f"{stack}/levels"] = np.array(levels, dtype=np.int8)          # (L + 1, T): 1 where it feeds
     paper = wavenet_dilations(config.paper_layers, config.paper_cycles)
+    block_field = receptive_field(K, wavenet_dilations(config.paper_layers))
     deepest = config.max_depth - 1
     figure_params = stack_parameters(K, L, config.channels)
     values = {
@@ -90,8 +91,8 @@ def run(config: Config) -> Result:
                     "per_parameter_plain": float(arrays["plain/per_parameter"][deepest]),
                     "ratio": float(arrays["dilated/field"][deepest] / arrays["plain/field"][deepest]),
                     "layers_to_match": layers_to_match(K, int(arrays["dilated/field"][deepest]))},
-        "paper": {"layers": len(paper), "field": receptive_field(K, paper), "block_field":
-                  receptive_field(K, wavenet_dilations(config.paper_layers)),
+        "paper": {"layers": len(paper), "field": receptive_field(K, paper), "block_field": block_field,
+                  "block_layers": config.paper_layers, "block_layers_to_match": layers_to_match(K, block_field),
                   "layers_to_match": layers_to_match(K, receptive_field(K, paper))},
         "measured_equals_formula": bool(all((arrays[f"{s}/field"] == arrays[f"{s}/measured"]).all() for s in STACKS)),
     }
