@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import doctest
 
+import pytest
+
 from sybil import Sybil
 from sybil.parsers.markdown import CodeBlockParser, PythonCodeBlockParser, SkipParser
 from sybil.parsers.rest import DocTestParser
@@ -47,3 +49,18 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_line(
         f"doc examples run: {counts['pages']} from docs pages, {counts['docstrings']} from docstrings"
     )
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: ``make test`` runs ``-n auto``
+def pytest_xdist_make_scheduler(config, log):
+    """The examples of one page (or of one module's docstrings) share a namespace and run in
+    order, so under pytest-xdist they go to one worker together; every other test is a unit of
+    its own and spreads as with xdist's default ``load``. (xdist's ``loadgroup`` cannot do this:
+    it renames ``item._nodeid``, which Sybil's examples do not read.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ExamplesOfAFileTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return nodeid.split("::", 1)[0] if "::sybil:" in nodeid else nodeid
+
+    return ExamplesOfAFileTogether(config, log)
