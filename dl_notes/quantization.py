@@ -137,7 +137,7 @@ def memory_bytes(n_params: int, fmt: str | FloatFormat = "float32") -> int:
 
     Examples
     --------
-    The course's "1024³ float64 parameters take 8 GB": precisely $2^{33}$ bytes, 8 GiB.
+    The course's "1,024³ float64 parameters take 8 GB": precisely $2^{33}$ bytes, 8 GiB.
 
     >>> n = 1024 ** 3
     >>> memory_bytes(n, "float64") == 2 ** 33, memory_bytes(n, "float64") / 2 ** 30

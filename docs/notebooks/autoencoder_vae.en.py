@@ -49,7 +49,7 @@ from dataclasses import replace
 from dl_notes.experiments import load
 from dl_notes.experiments.autoencoder_vae import DEFAULT
 
-config = replace(DEFAULT, ae_epochs=1, vae_epochs=3, hidden=64, grid=9)
+config = replace(DEFAULT, ae_epochs=1, vae_epochs=3, hidden=64, grid=7)
 mine = load("autoencoder_vae", config)
 print(f"VAE: reconstruction {mine.values['vae']['test_reconstruction']:.1f} nats, KL {mine.values['vae']['test_kl']:.2f} nats")
 show(plot_grid(mine, "en"))
