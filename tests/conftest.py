@@ -19,9 +19,9 @@ import _browser
 from _site import build_in_background, read_record
 
 
-# Tests with these fixtures run after the others: they need the built site, or (`default`) the
-# experiment results a build puts in the cache. Only `build` starts one.
-RUN_LAST = frozenset({"build", "default"})
+# Tests with these fixtures run after the others: they need the built site, or (`default`,
+# `site_result`) the experiment results a build puts in the cache. Only `build` starts one.
+RUN_LAST = frozenset({"build", "default", "site_result"})
 BUILD_TIMEOUT = 40 * 60  # seconds: a build that has not ended by then has hung
 
 
@@ -128,6 +128,16 @@ def _close_figures():
 def tiny(request):
     """The module's experiment ``exp`` run on its TINY configuration."""
     return request.module.exp.run(request.module.exp.TINY)
+
+
+@pytest.fixture
+def site_result(request):
+    """``site_result(name)``: experiment ``name`` on DEFAULT through the cache, as the site shows
+    it. When the session builds the site, waits for the build, which computes it."""
+    from dl_notes.experiments import load
+
+    _wait_for_the_build(_shared_folder(request.config))
+    return load
 
 
 @pytest.fixture(scope="module")

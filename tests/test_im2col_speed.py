@@ -7,7 +7,6 @@ import pytest
 
 from dl_notes.conv import im2col
 from dl_notes.experiments import im2col_speed as exp
-from dl_notes.experiments import load
 
 
 def test_methods_agree(tiny):
@@ -22,9 +21,9 @@ def test_course_loop_is_the_same_im2col(shape, F):
     np.testing.assert_array_equal(exp.im2col_loop(x, F, F), im2col(x, F, F))
 
 
-def test_what_the_page_says_holds():
+def test_what_the_page_says_holds(site_result):
     """docs/im2col.*.md: both im2col versions are many times faster than the loops."""
-    v = load("im2col_speed").values
+    v = site_result("im2col_speed").values
     assert v["speedup_vs_naive"]["loop_im2col"] > 5 and v["speedup_vs_naive"]["strided_im2col"] > 5
     assert max(v["max_abs_difference"].values()) < 1e-3  # "float32 rounding"
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dl_notes.experiments import load
 from dl_notes.experiments import mobilenet_mnist as mnist_exp
 from dl_notes.experiments import separable_costs as costs_exp
 from dl_notes.mobilenet import separable_cost_ratio
@@ -46,9 +45,9 @@ def test_costs_quiz_parts(costs_tiny):
     assert q["ratio"] == pytest.approx(separable_cost_ratio(q["M"], q["K"]))
 
 
-def test_costs_what_the_page_says_holds():
+def test_costs_what_the_page_says_holds(site_result):
     """docs/mobilenet.*.md: the quiz geometry is M = 64, K = 3, and its pointwise part is over 80 %."""
-    v = load("separable_costs").values
+    v = site_result("separable_costs").values
     q = v["quiz"]
     assert (q["M"], q["K"]) == (64, 3) and q["pointwise_share"] > 0.8
     assert v["counts_match"]
@@ -74,10 +73,10 @@ def test_mnist_same_seed_same_accuracy(mnist_tiny):
     assert mnist_exp.run(mnist_exp.TINY).values["final"] == mnist_tiny.values["final"]
 
 
-def test_mnist_what_the_page_says_holds():
+def test_mnist_what_the_page_says_holds(site_result):
     """docs/mobilenet.*.md: far fewer parameters and multiply-adds, both nets learn, SimpleConvNet ends
     more accurate, and in NumPy the MobileNet step is not the faster one."""
-    v = load("mobilenet_mnist").values
+    v = site_result("mobilenet_mnist").values
     assert v["params_ratio"] > 50 and v["mult_adds_ratio"] > 3
     assert v["final"]["mobilenet"]["test"] > 0.8 and v["final"]["simple"]["test"] > 0.9
     assert v["accuracy_gap"] > 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dl_notes.experiments import async_staleness, data_parallel, load, model_parallel, parallel_timing
+from dl_notes.experiments import async_staleness, data_parallel, model_parallel, parallel_timing
 
 
 @pytest.fixture(scope="module")
@@ -53,15 +53,15 @@ def test_figures_draw(runs, module, lang):
         assert plot(runs[name], lang).axes
 
 
-def test_what_the_page_says_about_staleness_holds():
+def test_what_the_page_says_about_staleness_holds(site_result):
     """docs/speedup.*.md: plain SGD reaches the target, the largest staleness does not, and the
     runs with a small staleness reach it later or at about the same time."""
-    v = load("async_staleness").values
+    v = site_result("async_staleness").values
     assert v["reached"]["0"] is not None and v["staleness"][-1] in v["failed"]
     assert v["final"][str(v["staleness"][-1])] < v["final"]["0"] - 0.3
 
 
-def test_what_the_page_says_about_traffic_holds():
+def test_what_the_page_says_about_traffic_holds(site_result):
     """docs/speedup.*.md: for the CNN the two are equal near batch 100, for the MLP far above."""
-    v = load("model_parallel").values
+    v = site_result("model_parallel").values
     assert 50 < v["cnn"]["break_even_batch"] < 200 < v["mlp"]["break_even_batch"]
