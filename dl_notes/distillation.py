@@ -24,6 +24,7 @@ import numpy as np
 from ._checks import batch, forward_cache, labels, positive, unit_interval
 from .activations import softmax
 from .losses import softmax_cross_entropy
+from .seq2seq import log_softmax
 
 __all__ = ["softmax_with_temperature", "distillation_loss", "DistillationLoss", "Distiller"]
 
@@ -57,11 +58,6 @@ def softmax_with_temperature(z: np.ndarray, T: float = 1.0) -> np.ndarray:
     [[0.867, 0.117, 0.016], [0.665, 0.245, 0.09], [0.419, 0.326, 0.254]]
     """
     return softmax(np.asarray(z) / positive("T", T), axis=-1)
-
-
-def _log_softmax(z: np.ndarray) -> np.ndarray:
-    s = z - z.max(axis=1, keepdims=True)
-    return s - np.log(np.exp(s).sum(axis=1, keepdims=True))
 
 
 class DistillationLoss:
@@ -159,7 +155,7 @@ class DistillationLoss:
             if z_t.shape != x.shape:
                 raise ValueError(f"{where}: teacher_logits has shape {z_t.shape}, the student's scores x {x.shape}; "
                                  "they must match")
-            log_p_s, log_p_t = _log_softmax(x / self.T), _log_softmax(z_t / self.T)   # (N, K)
+            log_p_s, log_p_t = log_softmax(x / self.T), log_softmax(z_t / self.T)   # (N, K)
             p_s, p_t = np.exp(log_p_s), np.exp(log_p_t)
             kl = float((p_t * (log_p_t - log_p_s)).sum() / N)
             soft = self.T ** 2 * kl
