@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_browser import Visit, load, search
+from test_browser import VIEWPORTS, Visit, load, search
 
 pytestmark = pytest.mark.browser
 
@@ -61,3 +61,27 @@ def test_the_glossary_is_found_too_but_after_the_teaching_page(browser, server, 
     page.close()
     glossary = "glossary/" if lang == "ja" else "en/glossary/"
     assert glossary in found[1:], f"{query!r}: {found}"
+
+
+def test_the_index_is_fetched_when_search_is_opened_not_with_the_page(browser, server):
+    """The index is the heaviest file of a visit; a reader who never searches never downloads it."""
+    page = browser.new_page()
+    visit = Visit(page, server.base)
+    load(page, server.base + "optimizers/")
+    assert not [p for p in visit.fetched if p.endswith("search_index.json")]
+    found = pages_in_order(search(page, "ネステロフ"))
+    page.close()
+    assert "/search/search_index.json" in visit.fetched and found[0] == "optimizers/"
+    assert visit.problems == []
+
+
+def test_on_a_phone_the_search_button_fetches_the_english_index(browser, server):
+    """On a phone the header's search button opens search: its tap starts the download."""
+    page = browser.new_page(viewport=VIEWPORTS["phone"])
+    visit = Visit(page, server.base)
+    load(page, server.base + "en/optimizers/")
+    with page.expect_response(lambda r: r.url.endswith("/en/search/search_index.json")):
+        page.click("label.md-header__button[for='__search']")
+    found = pages_in_order(search(page, "Nesterov"))
+    page.close()
+    assert found[0] == "en/optimizers/" and visit.problems == []

@@ -35,6 +35,14 @@ ends at the end of the query: 回帰 became 回 (a word of the index, as in 1 �
 found every page that counts something. ``patch_worker`` lets that loop reach the end; the
 build fails if the worker no longer has the loop (a Material update), so the patch is checked
 again rather than lost.
+
+5. The index loads when the reader opens search. Material fetches the whole index on every page
+load (585 KB compressed for the Japanese pages by issue 19, a third of a page's weight budget and
+growing with every chapter), though most visits never search. ``defer_index`` makes the bundle
+fetch it on the first focus, tap or hover of the search box instead (or at once when the URL
+carries a ``?q=`` query). Material's query field emits its current value when the worker becomes
+ready, so what a reader typed while the index arrived is searched. As with 4., the build fails if
+the bundle no longer has the code this patches.
 """
 
 from __future__ import annotations
@@ -195,6 +203,56 @@ def patch_worker(site_dir: Path) -> None:
         workers[0].write_text(patched, encoding="utf-8")
 
 
+# Where Material's bundle (minified) starts loading the index: `I=document.forms.namedItem("search")?load():EMPTY,`,
+# and the Observable class its XMLHttpRequest helper returns: `return new Observable(r=>{let o=new XMLHttpRequest`.
+INDEX_AT_LOAD = re.compile(r'([\w$]+)=document\.forms\.namedItem\("search"\)\?([\w$]+)\(\):([\w$]+),')
+OBSERVABLE = re.compile(r'return new ([\w$]+)\([\w$]+=>\{let [\w$]+=new XMLHttpRequest')
+LAZY_MARK = "/*dl_notes: index on demand*/"
+# What opens search: the query field (focus, also from Material's keyboard shortcuts), the header
+# button's toggle (a tap on a phone), or the pointer over the search box (a head start).
+LAZY_INDEX = (LAZY_MARK + "new {observable}(s=>{{let d=!1,f=e=>{{e.target instanceof Element&&"
+              "e.target.closest('.md-search,[data-md-toggle=search]')&&go()}},"
+              "on=a=>['focusin','change','pointerover'].forEach(t=>a(t,f,!0)),"
+              "go=()=>{{d||(d=!0,on(removeEventListener),{load}().subscribe(s))}};"
+              "/[?&]q=/.test(location.search)?go():on(addEventListener)}})")
+
+
+def defer_index(source: str) -> str:
+    """Material's bundle with the search index fetched when search is opened, not on page load; idempotent.
+
+    >>> bundle = ('function to(e,t){return new F(r=>{let o=new XMLHttpRequest;});}'
+    ...           'var Or=Te(),zi=document.forms.namedItem("search")?ks():tt,fo=new T;')
+    >>> lazy = defer_index(bundle)
+    >>> lazy.split("zi=")[1].startswith('document.forms.namedItem("search")?' + LAZY_MARK + "new F(s=>")
+    True
+    >>> "ks().subscribe(s)" in lazy and lazy.endswith(":tt,fo=new T;") and defer_index(lazy) == lazy
+    True
+    >>> defer_index("var x=1;")
+    Traceback (most recent call last):
+    ...
+    ValueError: the bundle loads the search index in 0 places, expected 1: Material changed; check dl_notes_site/search.py (5.)
+    """
+    if LAZY_MARK in source:
+        return source
+    places, observables = INDEX_AT_LOAD.findall(source), set(OBSERVABLE.findall(source))
+    if len(places) != 1 or len(observables) != 1:
+        raise ValueError(f"the bundle loads the search index in {len(places)} places, expected 1: Material changed; "
+                         "check dl_notes_site/search.py (5.)")
+    lazy = LAZY_INDEX.format(observable=observables.pop(), load=places[0][1])
+    return INDEX_AT_LOAD.sub(lambda m: f'{m.group(1)}=document.forms.namedItem("search")?{lazy}:{m.group(3)},', source)
+
+
+def patch_bundle(site_dir: Path) -> None:
+    """Apply `defer_index` to the built bundle."""
+    bundles = sorted((site_dir / "assets" / "javascripts").glob("bundle.*.min.js"))
+    if len(bundles) != 1:
+        raise ValueError(f"expected one bundle in the built site, found {[b.name for b in bundles]}")
+    source = bundles[0].read_text(encoding="utf-8")
+    patched = defer_index(source)
+    if patched != source:
+        bundles[0].write_text(patched, encoding="utf-8")
+
+
 @event_priority(-100)  # after i18n has built every language and written the merged index
 def on_post_build(config):
     path = Path(config.site_dir) / "search" / "search_index.json"
@@ -207,6 +265,7 @@ def on_post_build(config):
             if doc.get(field):
                 doc[field] = segment(doc[field])
     patch_worker(Path(config.site_dir))
+    patch_bundle(Path(config.site_dir))
     for folder, docs in split_by_language(index["docs"], other_languages(config)).items():
         docs = with_reference_boosts(docs)
         target = Path(config.site_dir) / folder / "search" / "search_index.json"
