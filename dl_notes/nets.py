@@ -30,7 +30,7 @@ from .init import init_weight
 from .layers import Affine, BatchNormalization, Dropout, Relu, Sigmoid, SoftmaxWithLoss, Tanh
 from .regularizers import L2, ElasticNet
 
-__all__ = ["Network", "TwoLayerNet", "MultiLayerNet", "SimpleConvNet"]
+__all__ = ["Network", "TwoLayerNet", "MultiLayerNet", "SimpleConvNet", "layer_forward"]
 
 ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}
 
@@ -39,6 +39,20 @@ ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}
 def _takes_train_flg(layer_type: type) -> bool:
     """Whether a layer's ``forward`` takes ``train_flg`` (it differs between training and inference)."""
     return "train_flg" in inspect.signature(layer_type.forward).parameters
+
+
+def layer_forward(layer: object, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
+    """``layer.forward(x)``, passing ``train_flg`` to the layers that take it (batch norm, dropout).
+
+    Examples
+    --------
+    >>> from dl_notes.dropout import Dropout
+    >>> from dl_notes.layers import Relu
+    >>> x = np.array([[-1.0, 2.0]])
+    >>> layer_forward(Relu(), x, train_flg=True), layer_forward(Dropout(0.5), x, train_flg=False)
+    (array([[0., 2.]]), array([[-1.,  2.]]))
+    """
+    return layer.forward(x, train_flg) if _takes_train_flg(type(layer)) else layer.forward(x)
 
 
 class Network:
@@ -155,7 +169,7 @@ class Network:
         """The scores (before softmax), shape (N, output_size)."""
         x = batch(f"{type(self).__name__}.predict", np.asarray(x, dtype=self.dtype))
         for layer in self.layers.values():
-            x = layer.forward(x, train_flg) if _takes_train_flg(type(layer)) else layer.forward(x)
+            x = layer_forward(layer, x, train_flg)
         return x
 
     def loss(self, x: np.ndarray, t: np.ndarray, train_flg: bool = False) -> float:
@@ -193,6 +207,15 @@ class Network:
         dout = self.last_layer.backward(1)
         for layer in reversed(self.layers.values()):
             dout = layer.backward(dout)
+        return self.stored_gradients()
+
+    def stored_gradients(self) -> dict[str, np.ndarray]:
+        """The gradients the layers stored in their last ``backward``, plus the weight penalty's, keyed like ``params``.
+
+        `gradient` ends with this; a caller that runs the layers itself (stage by stage, or timing
+        each layer) reads the same dictionary. The arrays are the layers' own (``dW``, ...): the next
+        ``backward`` overwrites them.
+        """
         grads = {key: getattr(layer, "d" + name) for key, (layer, name) in self._owners.items()}
         if self.regularizer is not None:
             for key in self._weight_keys():

@@ -15,7 +15,7 @@ page Speed-up (``speedup.md``) teaches them.
 
 from __future__ import annotations
 
-import inspect
+import contextlib
 import multiprocessing
 import time
 from collections import deque
@@ -24,9 +24,10 @@ from collections.abc import Mapping
 import numpy as np
 
 from ._checks import batch, count, generator
+from .nets import layer_forward
 
 __all__ = ["shard", "data_parallel_gradient", "sync_sgd_step", "StaleGradients", "ProcessWorkers",
-           "split_layers", "model_parallel_gradient", "gradient_bytes"]
+           "split_layers", "model_parallel_gradient", "gradient_bytes", "one_blas_thread"]
 
 
 def shard(x: np.ndarray, t: np.ndarray, workers: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -305,27 +306,39 @@ class StaleGradients:
         return self.net.accuracy(x, t, batch_size)
 
 
-def _one_blas_thread() -> None:
-    # Two workers on two cores: a second BLAS thread in each would make four threads fight for
-    # two cores. threadpoolctl is optional (an extra of the experiments), so is the limit.
+def one_blas_thread() -> contextlib.AbstractContextManager:
+    """A context in which NumPy's BLAS uses one thread (no limit when threadpoolctl is missing).
+
+    Each worker process (and each experiment of a build) computes with small matrices: a second
+    BLAS thread gains nothing there, and two workers on two cores would have four threads fight
+    for the cores; when the other core is busy, OpenBLAS's threads wait on each other (measured
+    at 100 times slower per product). threadpoolctl is optional, and so is the limit.
+
+    Examples
+    --------
+    >>> with one_blas_thread():
+    ...     np.ones((2, 3)) @ np.ones((3, 2))
+    array([[3., 3.],
+           [3., 3.]])
+    """
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
-        return
-    threadpool_limits(limits=1, user_api="blas")
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _serve(conn, net) -> None:
     """A worker process: receive (parameters, shard), send (gradient, loss, CPU seconds), until None arrives."""
-    _one_blas_thread()
-    while (message := conn.recv()) is not None:
-        params, x, t = message
-        start = time.process_time()
-        for key, param in net.params.items():
-            param[...] = params[key]
-        grads = net.gradient(x, t)
-        seconds = time.process_time() - start
-        conn.send(({key: np.asarray(g) for key, g in grads.items()}, float(net.last_loss), seconds))
+    with one_blas_thread():
+        while (message := conn.recv()) is not None:
+            params, x, t = message
+            start = time.process_time()
+            for key, param in net.params.items():
+                param[...] = params[key]
+            grads = net.gradient(x, t)
+            seconds = time.process_time() - start
+            conn.send(({key: np.asarray(g) for key, g in grads.items()}, float(net.last_loss), seconds))
     conn.close()
 
 
@@ -494,13 +507,6 @@ def split_layers(net, stages: int) -> list[list[str]]:
     return [names[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
 
-def _forward(layer, x, train_flg: bool):
-    # batch norm and dropout take train_flg (they differ between training and inference)
-    if "train_flg" in inspect.signature(layer.forward).parameters:
-        return layer.forward(x, train_flg)
-    return layer.forward(x)
-
-
 def model_parallel_gradient(net, x: np.ndarray, t: np.ndarray,
                             stages: list[list[str]]) -> tuple[dict[str, np.ndarray], list[dict]]:
     r"""The gradient computed stage by stage as in model parallelism, and what crosses between stages.
@@ -557,7 +563,7 @@ def model_parallel_gradient(net, x: np.ndarray, t: np.ndarray,
     crossings = []
     for s, stage in enumerate(stages):
         for name in stage:
-            h = _forward(net.layers[name], h, True)
+            h = layer_forward(net.layers[name], h, train_flg=True)
         if s < len(stages) - 1:  # sent to the next stage's worker
             crossings.append({"shape": list(h.shape), "forward_bytes": int(h.nbytes)})
     loss = net.last_layer.forward(h, t)
@@ -570,24 +576,4 @@ def model_parallel_gradient(net, x: np.ndarray, t: np.ndarray,
             crossings[s]["backward_bytes"] = int(np.asarray(dout).nbytes)
         for name in reversed(stages[s]):
             dout = net.layers[name].backward(dout)
-    return _read_grads(net), crossings
-
-
-def _read_grads(net) -> dict[str, np.ndarray]:
-    """The parameter gradients the layers stored in backward, plus the penalty's (as `Network.gradient`)."""
-    grads = {}
-    for key in net.params:
-        layer, attribute = _owner(net, key)
-        grads[key] = getattr(layer, "d" + attribute)
-        if net.regularizer is not None and key.startswith("W"):
-            grads[key] = grads[key] + net.regularizer.grad(net.params[key])
-    return grads
-
-
-def _owner(net, key: str) -> tuple[object, str]:
-    """The layer holding ``params[key]`` and the attribute it holds it under."""
-    for layer in net.layers.values():
-        for attribute, value in vars(layer).items():
-            if value is net.params[key]:
-                return layer, attribute
-    raise ValueError(f"model_parallel_gradient: no layer holds params[{key!r}]")
+    return net.stored_gradients(), crossings

@@ -7,8 +7,8 @@ labels each pixel with its class, and the instance mask with its object. Detecti
 (IoU, AP) and segmentation metrics (pixel accuracy, mean IoU) can then be tested against the
 truth instead of against hand labels.
 
-Boxes are corners :math:`(x_0, y_0, x_1, y_1)` in pixel edges: an object covering columns
-:math:`x_0, \dots, x_1 - 1` and rows :math:`y_0, \dots, y_1 - 1` has width :math:`x_1 - x_0`.
+Boxes are corners $(x_0, y_0, x_1, y_1)$ in pixel edges: an object covering columns
+$x_0, \dots, x_1 - 1$ and rows $y_0, \dots, y_1 - 1$ has width $x_1 - x_0$.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ PLACEMENT_TRIES = 100  # attempts to place one shape without touching the others
 def shape_mask(kind: str, height: int, width: int) -> np.ndarray:
     r"""The pixels of one shape that fills a ``height`` × ``width`` box, as a boolean array.
 
-    A pixel belongs to the shape when its centre :math:`(x + \tfrac12, y + \tfrac12)` lies in it:
+    A pixel belongs to the shape when its centre $(x + \tfrac12, y + \tfrac12)$ lies in it:
     the rectangle is the whole box; the ellipse is inscribed in it; the triangle has its apex at
     the top middle and its base on the bottom row. Each shape touches all four sides of its box,
     so the box is its tight bounding box.
@@ -83,13 +83,19 @@ class Scenes(NamedTuple):
     images : numpy.ndarray of float32, shape (N, 3, size, size)
         RGB in [0, 1], channels first as the convolution layers expect.
     boxes : tuple of numpy.ndarray
-        ``boxes[i]`` has shape (n_i, 4): the corners :math:`(x_0, y_0, x_1, y_1)` of image i's objects.
+        ``boxes[i]`` has shape (n_i, 4): the corners $(x_0, y_0, x_1, y_1)$ of image i's objects.
     labels : tuple of numpy.ndarray
         ``labels[i]`` has shape (n_i,): each object's class, an index into `CLASSES`.
     masks : numpy.ndarray of int64, shape (N, size, size)
         The semantic mask: 0 for background, ``k + 1`` for a pixel of class ``k``.
     instances : numpy.ndarray of int64, shape (N, size, size)
         The instance mask: 0 for background, ``j + 1`` for a pixel of image i's object ``j``.
+
+    Examples
+    --------
+    >>> scenes = make_scenes(3, size=16, object_size=(4, 6), seed=1)
+    >>> [len(boxes) for boxes in scenes.boxes], scenes.instances.max(axis=(1, 2)).tolist()
+    ([2, 2, 2], [2, 2, 2])
     """
 
     images: np.ndarray

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from dl_notes.parallel import one_blas_thread
+
 from . import _cache
 from ._cache import Cache, CorruptEntry, key_inputs
 from ._figures import render, stale
@@ -59,7 +61,7 @@ def ensure(
             if cached is not None:
                 return Outcome(name, cached, ran=False, reason="cached")
     start = time.perf_counter()
-    with _one_blas_thread():
+    with one_blas_thread():
         result = module.run(config)
     if not isinstance(result, Result):
         raise TypeError(f"{module.__name__}.run must return a Result, got {type(result).__name__}")
@@ -92,20 +94,6 @@ def _keyed(name: str, config: Any, tiny: bool) -> tuple[Any, Any, str]:
 def load(name: str, config: Any = None, **kwargs: Any) -> Result:
     """The result of experiment ``name`` (see `ensure` for the arguments)."""
     return ensure(name, config, **kwargs).result
-
-
-def _one_blas_thread():
-    """Experiments train small networks (matrices of a few hundred rows): a second BLAS thread
-    gains nothing there, and when the other core is busy OpenBLAS's threads wait on each other,
-    measured here at 100x slower per product. One thread per experiment keeps run times steady
-    (and two experiments can share two cores)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # an optional speed-up, not a requirement of the library
-        from contextlib import nullcontext
-
-        return nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _ensure_and_draw(name: str, force: bool, tiny: bool, figures: Path | None, langs: tuple[str, ...]) -> Outcome:

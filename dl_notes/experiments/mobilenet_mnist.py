@@ -29,7 +29,7 @@ from dl_notes.conv import Convolution
 from dl_notes.depthwise import DepthwiseConvolution, PointwiseConvolution
 from dl_notes.layers import Affine, BatchNormalization
 from dl_notes.mobilenet import SmallMobileNet, multiply_adds, network_multiply_adds
-from dl_notes.nets import SimpleConvNet
+from dl_notes.nets import SimpleConvNet, layer_forward
 from dl_notes.optim import Adam
 
 from ._plotting import check_lang, note, style, texts
@@ -92,7 +92,7 @@ def _timed_step(net, optimizer, x: np.ndarray, t: np.ndarray, seconds: dict[str,
     start = time.process_time()
     h = x
     for layer in net.layers.values():
-        h = layer.forward(h, True) if isinstance(layer, BatchNormalization) else layer.forward(h)
+        h = layer_forward(layer, h, train_flg=True)
         start = clock(_kind(layer), start)
     net.last_layer.forward(h, t)
     dout = net.last_layer.backward(1)
@@ -100,14 +100,8 @@ def _timed_step(net, optimizer, x: np.ndarray, t: np.ndarray, seconds: dict[str,
     for layer in reversed(net.layers.values()):
         dout = layer.backward(dout)
         start = clock(_kind(layer), start)
-    optimizer.update(net.params, {key: getattr(layer, "d" + name) for key, (layer, name) in _owners(net).items()})
+    optimizer.update(net.params, net.stored_gradients())
     clock("other", start)
-
-
-def _owners(net) -> dict:
-    """``params`` key -> (layer, attribute), found by identity (what `Network.gradient` reads)."""
-    return {key: next((layer, name) for layer in net.layers.values() for name in ("W", "b", "gamma", "beta")
-                      if getattr(layer, name, None) is param) for key, param in net.params.items()}
 
 
 def _timing(config: Config, x: np.ndarray, t: np.ndarray) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
