@@ -20,7 +20,7 @@ from ._checks import as_floating
 __all__ = [
     "identity_function", "identity_grad", "step_function", "step_grad", "sigmoid", "sigmoid_grad",
     "tanh", "tanh_grad", "relu", "relu_grad", "leaky_relu", "leaky_relu_grad", "softmax", "softmax_grad",
-    "d_sigmoid", "d_relu", "d_tanh", "d_step_function",
+    "log_softmax", "d_sigmoid", "d_relu", "d_tanh", "d_step_function",
 ]
 
 
@@ -325,6 +325,26 @@ def softmax(x: ArrayLike, axis: int = -1) -> np.ndarray:
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     e /= e.sum(axis=axis, keepdims=True)
     return e
+
+
+def log_softmax(x: np.ndarray) -> np.ndarray:
+    r"""$\log \operatorname{softmax}(x)$ over the last axis, computed as $x - \max x - \log \sum e^{x - \max x}$.
+
+    The log-probabilities of a classifier or a decoder stay finite where ``np.log(softmax(x))``
+    would round a tiny probability to 0 and give ``-inf``.
+
+    See Also
+    --------
+    softmax : the probabilities themselves.
+
+    Examples
+    --------
+    >>> np.round(np.exp(log_softmax(np.array([[0.0, np.log(3.0)]]))), 2)
+    array([[0.25, 0.75]])
+    """
+    x = np.asarray(x)
+    shifted = x - x.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
 def softmax_grad(x: ArrayLike) -> np.ndarray:

@@ -32,7 +32,8 @@ from ._checks import array, batch, count, float_dtype, forward_cache, generator,
 from .decoding import greedy_search
 from .embedding import TimeEmbedding
 from .recurrent_nets import recurrent_layer
-from .seq2seq import Encoder, log_softmax
+from .activations import log_softmax
+from .seq2seq import Encoder
 from .time_layers import TimeAffine, TimeSoftmaxWithLoss
 
 __all__ = [

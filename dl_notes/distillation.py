@@ -24,7 +24,7 @@ import numpy as np
 from ._checks import batch, forward_cache, labels, positive, unit_interval
 from .activations import softmax
 from .losses import softmax_cross_entropy
-from .seq2seq import log_softmax
+from .activations import log_softmax
 
 __all__ = ["softmax_with_temperature", "distillation_loss", "DistillationLoss", "Distiller"]
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import array, count, float_dtype, forward_cache, generator, one_of
+from .activations import log_softmax  # also importable from here, where Day 3 first used it
 from .decoding import beam_search, greedy_search
 from .embedding import TimeEmbedding
 from .gradcheck import numerical_gradient as _numerical_gradient
@@ -29,20 +30,7 @@ from .losses import mean_squared_error
 from .recurrent_nets import CELLS, recurrent_layer
 from .time_layers import TimeAffine, TimeSoftmaxWithLoss
 
-__all__ = ["Encoder", "Decoder", "Seq2seq", "log_softmax"]
-
-
-def log_softmax(x: np.ndarray) -> np.ndarray:
-    r"""$\log \operatorname{softmax}(x)$ over the last axis, computed as $x - \max x - \log \sum e^{x - \max x}$.
-
-    Examples
-    --------
-    >>> np.round(np.exp(log_softmax(np.array([[0.0, np.log(3.0)]]))), 2)
-    array([[0.25, 0.75]])
-    """
-    x = np.asarray(x)
-    shifted = x - x.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+__all__ = ["Encoder", "Decoder", "Seq2seq"]
 
 
 class _Part:

@@ -9,7 +9,8 @@ from dl_notes.decoding import beam_search
 from dl_notes.gradcheck import numerical_gradient, relative_error
 from dl_notes.lstm import TimeLSTM
 from dl_notes.optim import Adam
-from dl_notes.seq2seq import Decoder, Encoder, Seq2seq, log_softmax
+from dl_notes.activations import log_softmax
+from dl_notes.seq2seq import Decoder, Encoder, Seq2seq
 from _reference import SOURCES, load_reference, recorder, reference
 
 CELLS = ("lstm", "rnn", "gru")
