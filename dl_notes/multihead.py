@@ -23,6 +23,8 @@ $$
 \mathrm{head}_i = \mathrm{Attention}(Q W^Q_i, K W^K_i, V W^V_i), \qquad
 \mathrm{MultiHead}(Q, K, V) = [\mathrm{head}_1; \dots; \mathrm{head}_h]\, W^O
 $$
+
+The page "Transformer" teaches all of it.
 """
 
 from __future__ import annotations
@@ -81,7 +83,6 @@ def scaled_dot_product_attention(Q: np.ndarray, K: np.ndarray, V: np.ndarray, ma
     See Also
     --------
     scaled_dot_product_attention_backward : its gradients.
-    The page "Transformer" (transformer.md).
 
     Examples
     --------
@@ -201,10 +202,6 @@ class MultiHeadAttention:
         The parameters; ``dW_Q`` … ``db_O`` their gradients after ``backward``.
     weights : ndarray, shape (N, h, T_q, T_k)
         The attention weights of the last forward pass, per head.
-
-    See Also
-    --------
-    The page "Transformer" (transformer.md).
 
     Examples
     --------

@@ -15,7 +15,8 @@ the input is the embedding plus a **positional encoding**. Later models often no
 before each sublayer instead (pre-norm, $X + \mathrm{Sublayer}(\mathrm{LayerNorm}(X))$),
 which trains deep stacks more stably; this module follows the paper.
 
-The seq2seq model built from these layers is `dl_notes.transformer_seq2seq.Transformer`.
+The seq2seq model built from these layers is `dl_notes.transformer_seq2seq.Transformer`. The page
+"Transformer" teaches all of it.
 """
 
 from __future__ import annotations
@@ -57,7 +58,6 @@ def positional_encoding(length: int, d_model: int, base: float = 10000.0, dtype=
     See Also
     --------
     shift_matrix : the linear map from $PE_t$ to $PE_{t+k}$.
-    The page "Transformer" (transformer.md).
 
     Examples
     --------

@@ -11,7 +11,8 @@ $$
 The same ``forward(xs, ts) -> loss``, ``backward() -> grads``, ``gradient``, ``params`` and
 ``generate(xs, start_id, length)`` as `dl_notes.attention.AttentionSeq2seq`, so one training
 loop trains both. Training uses teacher forcing on the whole target at once: the decoder
-reads ``ts[:, :-1]`` under the look-ahead mask and is scored on ``ts[:, 1:]``.
+reads ``ts[:, :-1]`` under the look-ahead mask and is scored on ``ts[:, 1:]``. The page
+"Transformer" teaches it and compares it with the LSTM.
 """
 
 from __future__ import annotations
@@ -65,10 +66,6 @@ class Transformer:
     encoders, decoders : list of EncoderLayer, list of DecoderLayer
         After a forward pass or ``generate``, ``encoders[i].attention.weights`` (N, h, T_s, T_s)
         and ``decoders[i].cross_attention.weights`` (N, h, T_t, T_s) are the attention maps.
-
-    See Also
-    --------
-    The page "Transformer" (transformer.md).
 
     Examples
     --------

@@ -43,7 +43,7 @@ def run(config: Config) -> Result:
     dots = np.array([[pe[t] @ pe[t + k] for k in offsets] for t in config.starts])    # (starts, offsets)
     error = max(float(np.abs(pe[: config.length - k] @ shift_matrix(k, config.d_model).T - pe[k:]).max())
                 for k in range(config.length))
-    values = {"length": config.length, "d_model": config.d_model, "starts": list(config.starts),
+    values = {"length": config.length, "d_model": config.d_model, "starts": list(config.starts), "max_offset": config.max_offset,
               "shift_error": error, "norm_squared": float(pe[0] @ pe[0]),
               "dot_spread": float(np.ptp(dots, axis=0).max()),
               "first_period": float(2 * np.pi), "longest_period": float(2 * np.pi * 10000 ** ((config.d_model - 2) / config.d_model))}

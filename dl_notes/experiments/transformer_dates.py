@@ -147,8 +147,8 @@ def run(config: Config) -> Result:
 
 TEXT = texts(
     ja={"epoch": "エポック", "loss": "訓練データの損失", "exact": "テストデータの完全一致の正解率",
-        "transformer": "Transformer", "lstm": "LSTM＋注意機構（Day 3）", "source": "入力の文字", "output": "出力の文字",
-        "query": "入力の文字（クエリ）", "encoder": "エンコーダーの自己注意", "cross": "デコーダーのクロスアテンション",
+        "transformer": "Transformer", "lstm": "LSTM + 注意機構（Day 3）", "source": "入力の文字", "output": "出力の文字",
+        "query": "入力の文字（クエリ）", "encoder": "エンコーダの自己注意", "cross": "デコーダの交差注意",
         "head": "ヘッド {h}", "long": "英語の書式", "japanese": "日本語の書式"},
     en={"epoch": "epoch", "loss": "training loss", "exact": "exact-match accuracy (test data)",
         "transformer": "Transformer", "lstm": "LSTM + attention (Day 3)", "source": "source character",
