@@ -34,8 +34,24 @@ import numpy as np
 from ._checks import array, count, float_dtype, forward_cache, generator, upstream_gradient
 from .attention import masked_softmax, softmax_backward
 
-__all__ = ["scaled_dot_product_attention", "scaled_dot_product_attention_backward", "padding_mask",
+__all__ = ["linear", "scaled_dot_product_attention", "scaled_dot_product_attention_backward", "padding_mask",
            "look_ahead_mask", "MultiHeadAttention"]
+
+
+def linear(x: np.ndarray, W: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
+    r"""$x W + b$ over the last axis of ``x`` (..., D), as one 2-D matrix product.
+
+    NumPy multiplies a stacked (N, T, D) array by a matrix one (T, D) slice at a time, many
+    times slower than one (N·T, D) product; every projection of the Transformer goes through here.
+
+    >>> linear(np.ones((2, 3, 2)), np.array([[1.0], [2.0]]), np.array([0.5]))[..., 0]
+    array([[3.5, 3.5, 3.5],
+           [3.5, 3.5, 3.5]])
+    """
+    out = x.reshape(-1, x.shape[-1]) @ W                                       # (N·T, D) @ (D, M)
+    if b is not None:
+        out += b
+    return out.reshape(*x.shape[:-1], W.shape[1])
 
 
 def _allowed(mask: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray | None:
@@ -275,13 +291,13 @@ class MultiHeadAttention:
         if mask is not None:
             mask = np.asarray(mask)
             mask = mask[:, None] if mask.ndim == 3 else mask   # (N, T_q, T_k) → (N, 1, T_q, T_k): every head
-        Q = self._split(queries @ self.W_Q + self.b_Q)
-        K = self._split(keys @ self.W_K + self.b_K)
-        V = self._split(values @ self.W_V + self.b_V)
+        Q = self._split(linear(queries, self.W_Q, self.b_Q))
+        K = self._split(linear(keys, self.W_K, self.b_K))
+        V = self._split(linear(values, self.W_V, self.b_V))
         heads, self.weights = scaled_dot_product_attention(Q, K, V, mask)
         concat = self._merge(heads)                                             # (N, T_q, d_model)
         self._cache = (queries, keys, values, Q, K, V, concat)
-        return concat @ self.W_O + self.b_O
+        return linear(concat, self.W_O, self.b_O)
 
     def backward(self, dout: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The gradients (dqueries, dkeys, dvalues); for self-attention add the three."""
@@ -290,7 +306,7 @@ class MultiHeadAttention:
         D = self.d_model
         self.dW_O[...] = concat.reshape(-1, D).T @ dout.reshape(-1, D)
         self.db_O[...] = dout.sum(axis=(0, 1))
-        dheads = self._split(dout @ self.W_O.T)
+        dheads = self._split(linear(dout, self.W_O.T))
         dQ, dK, dV = scaled_dot_product_attention_backward(dheads, Q, K, V, self.weights)
         dx = []
         for x, dproj, W, dW, db in ((queries, dQ, self.W_Q, self.dW_Q, self.db_Q),

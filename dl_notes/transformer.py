@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import array, count, float_dtype, forward_cache, generator, upstream_gradient
-from .multihead import MultiHeadAttention
+from .multihead import MultiHeadAttention, linear
 from .normalization import LayerNorm
 
 __all__ = ["positional_encoding", "shift_matrix", "PositionwiseFeedForward", "AddNorm", "EncoderLayer",
@@ -151,9 +151,9 @@ class PositionwiseFeedForward:
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         x = array("PositionwiseFeedForward.forward: x", x, ndim=3, layout="(N, T, d_model)")
-        hidden = np.maximum(x @ self.W1 + self.b1, 0)                    # (N, T, d_ff)
+        hidden = np.maximum(linear(x, self.W1, self.b1), 0)             # (N, T, d_ff)
         self._cache = (x, hidden)
-        return hidden @ self.W2 + self.b2
+        return linear(hidden, self.W2, self.b2)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         x, hidden = forward_cache("PositionwiseFeedForward.backward", self._cache)
@@ -161,10 +161,10 @@ class PositionwiseFeedForward:
         d, f = self.W1.shape
         self.dW2[...] = hidden.reshape(-1, f).T @ dout.reshape(-1, d)
         self.db2[...] = dout.sum(axis=(0, 1))
-        dhidden = (dout @ self.W2.T) * (hidden > 0)
+        dhidden = linear(dout, self.W2.T) * (hidden > 0)
         self.dW1[...] = x.reshape(-1, d).T @ dhidden.reshape(-1, f)
         self.db1[...] = dhidden.sum(axis=(0, 1))
-        return dhidden @ self.W1.T
+        return linear(dhidden, self.W1.T)
 
 
 class AddNorm:

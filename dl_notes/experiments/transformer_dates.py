@@ -129,6 +129,7 @@ def run(config: Config) -> Result:
         fmt_arrays, values["maps"][fmt] = maps(models["transformer"], data, date, fmt)
         arrays.update(fmt_arrays)
     t, s = values["exact"]["transformer"], values["exact"]["lstm"]
+    ahead = np.array(values["by_epoch"]["transformer"]) > np.array(values["by_epoch"]["lstm"])
     values.update({
         "config": {"n_train": config.n_train, "n_test": config.n_test, "epochs": config.epochs,
                    "batch_size": config.batch_size, "d_model": config.d_model, "n_heads": config.n_heads,
@@ -138,6 +139,8 @@ def run(config: Config) -> Result:
         "steps": config.epochs * config.n_train // config.batch_size,
         "winner": "transformer" if t > s else "lstm" if s > t else "tie",
         "exact_gap": abs(t - s),
+        "ahead_until": int(np.argmin(ahead)) if not ahead.all() else len(ahead),   # epochs the Transformer leads from the start
+        "lower_training_loss": values["final_loss"]["transformer"] < values["final_loss"]["lstm"],
         "time_ratio": values["ms_per_step"]["transformer"] / values["ms_per_step"]["lstm"],
         "param_ratio": values["params"]["transformer"] / values["params"]["lstm"],
         "date": date.isoformat(),
