@@ -44,6 +44,8 @@ def linear(x: np.ndarray, W: np.ndarray, b: np.ndarray | None = None) -> np.ndar
     NumPy multiplies a stacked (N, T, D) array by a matrix one (T, D) slice at a time, many
     times slower than one (N·T, D) product; every projection of the Transformer goes through here.
 
+    Examples
+    --------
     >>> linear(np.ones((2, 3, 2)), np.array([[1.0], [2.0]]), np.array([0.5]))[..., 0]
     array([[3.5, 3.5, 3.5],
            [3.5, 3.5, 3.5]])
