@@ -162,6 +162,8 @@ TEXT = texts(
 
 def plot_curves(result: Result, lang: str):
     """Training loss and test exact-match accuracy per epoch, both models."""
+    from matplotlib.ticker import MaxNLocator
+
     text = TEXT[check_lang(lang)]
     epochs = np.arange(1, result.values["config"]["epochs"] + 1)
     with panels(lang, 2, size=(3.6, 3.0)) as (figure, axes):
@@ -171,6 +173,8 @@ def plot_curves(result: Result, lang: str):
         axes[0, 0].set(xlabel=text["epoch"], ylabel=text["loss"], yscale="log")
         axes[0, 1].set(xlabel=text["epoch"], ylabel=text["exact"], ylim=(-0.03, 1.03))
         axes[0, 1].legend(loc="lower right", fontsize="small")
+        for ax in axes[0]:
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     return figure
 
 
