@@ -43,7 +43,7 @@ SEARCHES = {
            ("膨張因果的畳み込み", "wavenet/"), ("膨張率", "wavenet/"),
            ("デンスブロック", "densenet/"), ("トランジション層", "densenet/"),
            ("ソフトターゲット", "compression/"), ("一様量子化", "compression/"),
-           ("先読みマスク", "transformer/")],
+           ("位置エンコーディング", "transformer/"), ("先読みマスク", "transformer/")],
     "en": [("learning rate", "en/optimizers/"), ("stochastic gradient descent", "en/optimizers/"),
            ("vanishing gradient", "en/vanishing_gradients/"), ("batch normalization", "en/batch_norm/"),
            ("weight decay", "en/regularization/"), ("convolution", "en/cnn/"),

@@ -39,7 +39,7 @@ print("すべての t で PE(t + 5) = M_5 PE(t)：", np.allclose(pe[:45] @ shift
 show(plot_dots(pe_result, "ja"))
 
 # %% [markdown]
-# ## 日付データで小さな Transformer を学習する
+# ## 日付データで学習する小さなモデル
 
 # %%
 from dl_notes.experiments.transformer_dates import plot_curves, plot_maps
