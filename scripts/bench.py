@@ -12,6 +12,10 @@ Three implementations of the same architectures, on the same batch:
 Networks: (a) MultiLayerNet 784-[100]x5-10, ReLU; (b) SimpleConvNet, Conv 30@5x5 - ReLU -
 MaxPool 2x2/2 - Affine 100 - ReLU - Affine 10 on 1x28x28; batch 100. (c) LSTM 128 -> 128 over
 32 time steps with an affine layer to 10 classes at every step; batch 32. Softmax cross-entropy.
+(d) A Transformer encoder layer (post-norm, ReLU, no dropout): d_model 128, 4 heads, FFN 256, on
+batch 32 of length 32, with a fixed upstream gradient (the loss is the sum of the outputs times a
+fixed random array); PyTorch's is ``nn.TransformerEncoderLayer(batch_first=True, dropout=0)``, the
+course-style one float64 with a loop over the heads.
 
 Each implementation runs in a worker process of its own (same data, same thread count), and
 each round runs every worker for a while in turn (rotating who goes first). A turn's step time
@@ -53,7 +57,8 @@ BATCH = 100
 MLP_SIZES = [784, 100, 100, 100, 100, 100, 10]
 CNN = dict(C=1, H=28, W=28, FN=30, FS=5, hidden=100, out=10)
 LSTM = dict(N=32, T=32, D=128, H=128, out=10)
-NETS = ("mlp", "cnn", "lstm")
+ENCODER = dict(N=32, T=32, D=128, heads=4, F=256)
+NETS = ("mlp", "cnn", "lstm", "transformer")
 RATIOS = {"dl_notes_vs_pytorch": ("dl_notes", "pytorch"), "course_vs_dl_notes": ("course", "dl_notes")}
 
 
@@ -66,6 +71,9 @@ def step_flops(net: str) -> float:
     elif net == "lstm":
         N, T, D, H, O = (LSTM[k] for k in ("N", "T", "D", "H", "out"))
         forward = 2 * N * T * (D * 4 * H + H * 4 * H + H * O)
+    elif net == "transformer":
+        N, T, D, F = (ENCODER[k] for k in ("N", "T", "D", "F"))
+        forward = 2 * N * T * (4 * D * D + 2 * T * D + 2 * D * F)     # projections, QKᵀ and AV, FFN
     else:
         OH = CNN["H"] - CNN["FS"] + 1
         pooled = CNN["FN"] * (OH // 2) ** 2
@@ -284,6 +292,74 @@ def course_lstm(rng):
     return CourseNet([lstm, affine], owners)
 
 
+class CourseEncoderLayer:
+    """A Transformer encoder layer the course's way: float64, one head at a time, explicit layer norms."""
+
+    def __init__(self, rng):
+        D, F, self.h = ENCODER["D"], ENCODER["F"], ENCODER["heads"]
+        self.params = {name: rng.standard_normal((D, D)) / np.sqrt(D) for name in ("W_Q", "W_K", "W_V", "W_O")}
+        self.params.update({"W1": rng.standard_normal((D, F)) / np.sqrt(D), "W2": rng.standard_normal((F, D)) / np.sqrt(F)})
+        self.params.update({name: np.zeros(n) for name, n in (("b_Q", D), ("b_K", D), ("b_V", D), ("b_O", D),
+                                                              ("b1", F), ("b2", D))})
+        self.params.update({"gamma1": np.ones(D), "beta1": np.zeros(D), "gamma2": np.ones(D), "beta2": np.zeros(D)})
+
+    @staticmethod
+    def norm(x):
+        mu, var = x.mean(axis=-1, keepdims=True), x.var(axis=-1, keepdims=True)
+        std = np.sqrt(var + 1e-5)
+        return (x - mu) / std, std
+
+    @staticmethod
+    def norm_backward(dxn, xn, std):
+        return (dxn - dxn.mean(axis=-1, keepdims=True) - xn * (dxn * xn).mean(axis=-1, keepdims=True)) / std
+
+    def gradient(self, x, g):
+        p, grads = self.params, {}
+        N, T, D = x.shape
+        dk = D // self.h
+        x = x.astype(np.float64)
+        Q, K, V = (x @ p[f"W_{n}"] + p[f"b_{n}"] for n in "QKV")
+        heads, weights = [], []
+        for i in range(self.h):                                 # one head at a time
+            cols = slice(i * dk, (i + 1) * dk)
+            s = Q[..., cols] @ K[..., cols].transpose(0, 2, 1) / np.sqrt(dk)
+            a = np.exp(s - s.max(axis=-1, keepdims=True))
+            a /= a.sum(axis=-1, keepdims=True)
+            weights.append(a)
+            heads.append(a @ V[..., cols])
+        concat = np.concatenate(heads, axis=-1)
+        n1, std1 = self.norm(x + concat @ p["W_O"] + p["b_O"])
+        z = n1 * p["gamma1"] + p["beta1"]
+        hidden = np.maximum(z @ p["W1"] + p["b1"], 0)
+        n2, std2 = self.norm(z + hidden @ p["W2"] + p["b2"])
+        dout = g.astype(np.float64)
+        grads["gamma2"], grads["beta2"] = (dout * n2).sum(axis=(0, 1)), dout.sum(axis=(0, 1))
+        dsum = self.norm_backward(dout * p["gamma2"], n2, std2)
+        grads["W2"], grads["b2"] = hidden.reshape(-1, hidden.shape[-1]).T @ dsum.reshape(-1, D), dsum.sum(axis=(0, 1))
+        dhidden = (dsum @ p["W2"].T) * (hidden > 0)
+        grads["W1"], grads["b1"] = z.reshape(-1, D).T @ dhidden.reshape(-1, dhidden.shape[-1]), dhidden.sum(axis=(0, 1))
+        dz = dsum + dhidden @ p["W1"].T
+        grads["gamma1"], grads["beta1"] = (dz * n1).sum(axis=(0, 1)), dz.sum(axis=(0, 1))
+        dsum = self.norm_backward(dz * p["gamma1"], n1, std1)
+        grads["W_O"], grads["b_O"] = concat.reshape(-1, D).T @ dsum.reshape(-1, D), dsum.sum(axis=(0, 1))
+        dconcat = dsum @ p["W_O"].T
+        dQ, dK, dV = np.zeros_like(Q), np.zeros_like(K), np.zeros_like(V)
+        for i in range(self.h):
+            cols = slice(i * dk, (i + 1) * dk)
+            a, dh = weights[i], dconcat[..., cols]
+            dV[..., cols] = a.transpose(0, 2, 1) @ dh
+            da = dh @ V[..., cols].transpose(0, 2, 1)
+            ds = a * (da - (a * da).sum(axis=-1, keepdims=True)) / np.sqrt(dk)
+            dQ[..., cols], dK[..., cols] = ds @ K[..., cols], ds.transpose(0, 2, 1) @ Q[..., cols]
+        for n, d in zip("QKV", (dQ, dK, dV)):
+            grads[f"W_{n}"], grads[f"b_{n}"] = x.reshape(-1, D).T @ d.reshape(-1, D), d.sum(axis=(0, 1))
+        return grads
+
+
+def course_transformer(rng):
+    return CourseEncoderLayer(rng)
+
+
 def course_step(net, x, t):
     grads = net.gradient(x, t)
     for key, param in net.params.items():                       # SGD, lr 0.01
@@ -298,6 +374,15 @@ def dl_notes_step_fn(net_name: str, x, t):
 
     if net_name == "mlp":
         net = MultiLayerNet(784, MLP_SIZES[1:-1], 10, seed=0)
+    elif net_name == "transformer":
+        from dl_notes.transformer import EncoderLayer
+        layer, optimizer = EncoderLayer(ENCODER["D"], ENCODER["heads"], ENCODER["F"], seed=0), SGD(lr=0.01)
+
+        def encoder_step():                                     # t is the upstream gradient here
+            layer.forward(x)
+            layer.backward(t)
+            optimizer.update(layer.params, layer.grads)
+        return encoder_step
     elif net_name == "lstm":
         from dl_notes.recurrent_nets import RecurrentNet
         net = RecurrentNet(LSTM["D"], LSTM["H"], LSTM["out"], cell="lstm", seed=0)
@@ -315,6 +400,8 @@ def torch_step_fn(torch, net_name: str, x, t):
     nn = torch.nn
     if net_name == "lstm":
         return torch_lstm_step_fn(torch, x, t)
+    if net_name == "transformer":
+        return torch_encoder_step_fn(torch, x, t)
     if net_name == "mlp":
         layers = []
         for a, b in zip(MLP_SIZES, MLP_SIZES[1:]):
@@ -351,6 +438,18 @@ def torch_lstm_step_fn(torch, x, t):
     return step
 
 
+def torch_encoder_step_fn(torch, x, g):
+    layer = torch.nn.TransformerEncoderLayer(ENCODER["D"], ENCODER["heads"], ENCODER["F"], dropout=0.0, batch_first=True)
+    optimizer = torch.optim.SGD(layer.parameters(), lr=0.01)
+    tx, tg = torch.from_numpy(x), torch.from_numpy(g)
+
+    def step():
+        optimizer.zero_grad()
+        layer(tx).backward(tg)
+        optimizer.step()
+    return step
+
+
 # --- measuring ---------------------------------------------------------------------------------
 # Each implementation runs in a worker process of its own: in one process, PyTorch's OpenMP
 # threads and OpenBLAS's threads spin-wait after their work and slow each other down (measured
@@ -366,7 +465,10 @@ SETTLE = 0.25
 
 def make_step(impl: str, net: str) -> Callable[[], None]:
     rng = np.random.default_rng(0)
-    if net == "lstm":
+    if net == "transformer":                                    # t: the fixed upstream gradient
+        shape = (ENCODER["N"], ENCODER["T"], ENCODER["D"])
+        x, t = rng.standard_normal(shape, dtype=np.float32), rng.standard_normal(shape, dtype=np.float32)
+    elif net == "lstm":
         t = rng.integers(0, LSTM["out"], (LSTM["N"], LSTM["T"]))
         x = rng.standard_normal((LSTM["N"], LSTM["T"], LSTM["D"]), dtype=np.float32)
     else:
@@ -379,8 +481,9 @@ def make_step(impl: str, net: str) -> Callable[[], None]:
         import torch
         torch.set_num_threads(int(os.environ["BENCH_THREADS"]))
         return torch_step_fn(torch, net, x, t)
-    course = {"mlp": course_mlp, "cnn": course_cnn, "lstm": course_lstm}[net](np.random.default_rng(0))
-    labels = t.reshape(-1)                                      # one label per (sequence, step)
+    course = {"mlp": course_mlp, "cnn": course_cnn, "lstm": course_lstm,
+              "transformer": course_transformer}[net](np.random.default_rng(0))
+    labels = t if net == "transformer" else t.reshape(-1)                                      # one label per (sequence, step)
     return lambda: course_step(course, x, labels)
 
 
@@ -511,7 +614,7 @@ def main(argv: list[str] | None = None) -> int:
                     "env": {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
                                                            "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")},
                     "loadavg_before": load_before, "loadavg_after": load_after},
-        "batch": BATCH, "lstm": LSTM, "rounds": args.rounds, "gemm_float32_gflops": peak, "gemm_float64_gflops": peak64,
+        "batch": BATCH, "lstm": LSTM, "encoder": ENCODER, "rounds": args.rounds, "gemm_float32_gflops": peak, "gemm_float64_gflops": peak64,
         "step_gflop": {n: step_flops(n) / 1e9 for n in results},
         "results": results, "ratios": ratios, "targets": TARGETS, "met": verdicts,
     }

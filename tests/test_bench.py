@@ -72,11 +72,13 @@ def test_the_script_runs_end_to_end_without_torch(tmp_path):
     out, readme = tmp_path / "bench.json", tmp_path / "README.md"
     readme.write_text("before\n" + "\n".join(bench.README_MARKERS) + "\nafter\n")
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--no-torch", "--nets", "mlp", "lstm",
+                           "transformer",
                            "--rounds", "2", "--budget", "0.005", "--json", str(out), "--readme", str(readme)],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     record = json.loads(out.read_text())
     assert set(record["results"]["mlp"]) == set(record["results"]["lstm"]) == {"dl_notes", "course"}
+    assert set(record["results"]["transformer"]) == {"dl_notes", "course"}
     assert record["ratios"]["mlp"]["dl_notes_vs_pytorch"] is None
     text = readme.read_text()
     assert text.startswith("before\n") and text.endswith("after\n")
@@ -91,3 +93,30 @@ def test_the_performance_page_shows_the_recorded_numbers(site, report):
             for impl, r in by_impl.items():
                 assert f"{r['ms']:.2f}" in page, (prefix, net, impl)
         assert report["measured_at"] in page
+
+
+def test_course_style_encoder_layer_computes_the_same_gradients_as_dl_notes():
+    """The bench's course-style Transformer encoder layer (float64, a loop over heads) is the same layer."""
+    import importlib.util
+
+    from dl_notes.transformer import EncoderLayer
+
+    spec = importlib.util.spec_from_file_location("bench_script", ROOT / "scripts" / "bench.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    rng = np.random.default_rng(0)
+    course = script.CourseEncoderLayer(rng)
+    for p in course.params.values():
+        p += 0.1 * rng.standard_normal(p.shape)                      # non-trivial biases and norms
+    E = script.ENCODER
+    layer = EncoderLayer(E["D"], E["heads"], E["F"], dtype=np.float64, seed=0)
+    names = {"W1": "ffn_W1", "b1": "ffn_b1", "W2": "ffn_W2", "b2": "ffn_b2", "gamma1": "norm1_gamma",
+             "beta1": "norm1_beta", "gamma2": "norm2_gamma", "beta2": "norm2_beta"}
+    for key, value in course.params.items():
+        layer.params[names.get(key, "att_" + key)][...] = value
+    x, g = rng.standard_normal((2, 5, E["D"])), rng.standard_normal((2, 5, E["D"]))
+    grads = course.gradient(x, g)
+    layer.forward(x)
+    layer.backward(g)
+    for key, grad in grads.items():
+        np.testing.assert_allclose(layer.grads[names.get(key, "att_" + key)], grad, rtol=1e-8, atol=1e-10, err_msg=key)

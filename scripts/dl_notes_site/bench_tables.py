@@ -11,7 +11,7 @@ from pathlib import Path
 
 # What each ratio is judged against: dl_notes / PyTorch at most, course / dl_notes at least.
 TARGETS = {"mlp": {"vs_pytorch": 0.8, "vs_course": 2.5}, "cnn": {"vs_pytorch": 1.3, "vs_course": 5.0},
-           "lstm": {"vs_pytorch": 1.5, "vs_course": 2.0}}
+           "lstm": {"vs_pytorch": 1.5, "vs_course": 2.0}, "transformer": {"vs_pytorch": 1.5, "vs_course": 2.0}}
 
 LABELS = {
     "en": {"net": "network", "impl": "implementation", "ms": "ms per step", "median": "median round (ms)",
@@ -19,6 +19,7 @@ LABELS = {
            "target": "target", "met": "met", "missed": "missed", "compared": "comparison", "verdict": "result",
            "mlp": "MultiLayerNet 784-[100]×5-10", "cnn": "SimpleConvNet 30@5×5, pool 2, 100",
            "lstm": "LSTM 128→128, 32 steps, batch 32",
+           "transformer": "Transformer encoder layer 128, 4 heads, FFN 256, 32 steps, batch 32",
            "dl_notes": "dl_notes (float32)", "pytorch": "PyTorch CPU (float32)", "course": "course style (float64)",
            "vs_pytorch": "dl_notes ÷ PyTorch", "vs_course": "course ÷ dl_notes"},
     "ja": {"net": "ネットワーク", "impl": "実装", "ms": "1 ステップ（ms）", "median": "ラウンドの中央値（ms）",
@@ -26,6 +27,7 @@ LABELS = {
            "target": "目標", "met": "達成", "missed": "未達", "compared": "比較", "verdict": "結果",
            "mlp": "MultiLayerNet 784-[100]×5-10", "cnn": "SimpleConvNet 30@5×5、プーリング 2、100",
            "lstm": "LSTM 128→128、32 ステップ、バッチ 32",
+           "transformer": "Transformer のエンコーダ層 128、ヘッド 4、FFN 256、32 ステップ、バッチ 32",
            "dl_notes": "dl_notes（float32）", "pytorch": "PyTorch CPU（float32）", "course": "講義の書き方（float64）",
            "vs_pytorch": "dl_notes ÷ PyTorch", "vs_course": "講義の書き方 ÷ dl_notes"},
 }
