@@ -1,8 +1,8 @@
 r"""Bounding boxes: corner and centre forms, areas, IoU of many boxes at once, non-maximum suppression.
 
-Boxes are rows of corners :math:`(x_0, y_0, x_1, y_1)` in pixel edges, as `dl_notes.shapes`
-gives them: a box covering columns :math:`x_0, \dots, x_1 - 1` has width :math:`x_1 - x_0`. The
-centre form is :math:`(c_x, c_y, w, h)`. The names follow d2l (``box_corner_to_center``,
+Boxes are rows of corners $(x_0, y_0, x_1, y_1)$ in pixel edges, as `dl_notes.shapes`
+gives them: a box covering columns $x_0, \dots, x_1 - 1$ has width $x_1 - x_0$. The
+centre form is $(c_x, c_y, w, h)$. The names follow d2l (``box_corner_to_center``,
 ``box_iou``, ``nms``) so that its chapter reads alongside this module.
 """
 
@@ -30,7 +30,7 @@ def _boxes(name: str, boxes: object) -> np.ndarray:
 
 
 def box_corner_to_center(boxes: np.ndarray) -> np.ndarray:
-    r"""Corners :math:`(x_0, y_0, x_1, y_1)` to centre and size :math:`(c_x, c_y, w, h)`.
+    r"""Corners $(x_0, y_0, x_1, y_1)$ to centre and size $(c_x, c_y, w, h)$.
 
     $$
     c_x = \frac{x_0 + x_1}{2}, \quad c_y = \frac{y_0 + y_1}{2}, \quad w = x_1 - x_0, \quad h = y_1 - y_0
@@ -59,7 +59,7 @@ def box_corner_to_center(boxes: np.ndarray) -> np.ndarray:
 
 
 def box_center_to_corner(boxes: np.ndarray) -> np.ndarray:
-    r"""Centre and size :math:`(c_x, c_y, w, h)` to corners :math:`(x_0, y_0, x_1, y_1)`.
+    r"""Centre and size $(c_x, c_y, w, h)$ to corners $(x_0, y_0, x_1, y_1)$.
 
     $$
     x_0 = c_x - \frac{w}{2}, \quad y_0 = c_y - \frac{h}{2}, \quad x_1 = c_x + \frac{w}{2}, \quad y_1 = c_y + \frac{h}{2}
@@ -68,7 +68,7 @@ def box_center_to_corner(boxes: np.ndarray) -> np.ndarray:
     Parameters
     ----------
     boxes : array_like, shape (n, 4)
-        Rows :math:`(c_x, c_y, w, h)` with :math:`w, h \ge 0`.
+        Rows $(c_x, c_y, w, h)$ with $w, h \ge 0$.
 
     Returns
     -------
@@ -99,7 +99,7 @@ def box_center_to_corner(boxes: np.ndarray) -> np.ndarray:
 
 
 def box_area(boxes: np.ndarray) -> np.ndarray:
-    r"""The area :math:`(x_1 - x_0)(y_1 - y_0)` of each box, shape (n,).
+    r"""The area $(x_1 - x_0)(y_1 - y_0)$ of each box, shape (n,).
 
     Examples
     --------
@@ -117,10 +117,10 @@ def box_iou(boxes1: np.ndarray, boxes2: np.ndarray) -> np.ndarray:
     \mathrm{IoU}(A, B) = \frac{|A \cap B|}{|A \cup B|} = \frac{|A \cap B|}{|A| + |B| - |A \cap B|}
     $$
 
-    The intersection of two boxes is the box from the larger of the two :math:`x_0` to the
-    smaller of the two :math:`x_1` (and the same in :math:`y`), empty when that is negative.
+    The intersection of two boxes is the box from the larger of the two $x_0$ to the
+    smaller of the two $x_1$ (and the same in $y$), empty when that is negative.
     Counted in pixels, with A the predicted and B the true region, this is the **Jaccard index**
-    :math:`\mathrm{TP} / (\mathrm{TP} + \mathrm{FP} + \mathrm{FN})`: TP pixels are in both, FP
+    $\mathrm{TP} / (\mathrm{TP} + \mathrm{FP} + \mathrm{FN})$: TP pixels are in both, FP
     only in the prediction, FN only in the truth. Computed by broadcasting, without loops. Two
     empty boxes have IoU 0 (not 0/0).
 
@@ -128,7 +128,7 @@ def box_iou(boxes1: np.ndarray, boxes2: np.ndarray) -> np.ndarray:
     ----------
     boxes1 : array_like, shape (n, 4)
     boxes2 : array_like, shape (m, 4)
-        Corners :math:`(x_0, y_0, x_1, y_1)`.
+        Corners $(x_0, y_0, x_1, y_1)$.
 
     Returns
     -------
@@ -138,7 +138,7 @@ def box_iou(boxes1: np.ndarray, boxes2: np.ndarray) -> np.ndarray:
     Raises
     ------
     ValueError
-        If an array is not (n, 4), not finite, or has :math:`x_1 < x_0` or :math:`y_1 < y_0`.
+        If an array is not (n, 4), not finite, or has $x_1 < x_0$ or $y_1 < y_0$.
 
     See Also
     --------
@@ -177,7 +177,7 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.5,
     Parameters
     ----------
     boxes : array_like, shape (n, 4)
-        Corners :math:`(x_0, y_0, x_1, y_1)`.
+        Corners $(x_0, y_0, x_1, y_1)$.
     scores : array_like, shape (n,)
         Confidence of each box.
     iou_threshold : float in [0, 1], default 0.5

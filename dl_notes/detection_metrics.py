@@ -1,13 +1,13 @@
 r"""How object detectors are scored: matching detections to the truth, precision and recall, AP and mAP.
 
-A detection is a box, a class and a confidence score. At an IoU threshold :math:`\theta` (0.5 in
+A detection is a box, a class and a confidence score. At an IoU threshold $\theta$ (0.5 in
 PASCAL VOC), the detections of one class are taken in decreasing score; each is a **true
 positive** if its best-overlapping true box of that class in the same image has
-:math:`\mathrm{IoU} \ge \theta` and has not been matched yet, else a **false positive** (a second
+$\mathrm{IoU} \ge \theta$ and has not been matched yet, else a **false positive** (a second
 detection of the same object is a false positive: a duplicate). Walking down the ranking gives a
 precision and a recall after every detection; the **average precision** (AP) is the area under
 that precision–recall curve made monotone, and the **mAP** is the mean of the APs of the classes.
-So AP scores the localisation (through :math:`\theta`), the class and the ranking by confidence
+So AP scores the localisation (through $\theta$), the class and the ranking by confidence
 together; IoU alone scores only the first.
 """
 
@@ -30,21 +30,21 @@ def match_detections(boxes: np.ndarray, scores: np.ndarray, true_boxes: np.ndarr
                      iou_threshold: float = 0.5) -> np.ndarray:
     r"""Which detections of one class in one image are true positives, by the PASCAL VOC rule.
 
-    Detections are visited in decreasing score (ties: earlier index first). Detection :math:`i`
-    is a true positive when the true box :math:`j^* = \arg\max_j \mathrm{IoU}(b_i, g_j)` has
+    Detections are visited in decreasing score (ties: earlier index first). Detection $i$
+    is a true positive when the true box $j^* = \arg\max_j \mathrm{IoU}(b_i, g_j)$ has
 
     $$
     \mathrm{IoU}(b_i, g_{j^*}) \ge \theta \quad\text{and}\quad g_{j^*} \text{ is not matched yet}
     $$
 
-    and then :math:`g_{j^*}` is matched. Otherwise it is a false positive: badly placed, or a
-    duplicate of an object already found. (The VOC development kit writes :math:`> \theta`; the
-    two differ only when an IoU is exactly :math:`\theta`.)
+    and then $g_{j^*}$ is matched. Otherwise it is a false positive: badly placed, or a
+    duplicate of an object already found. (The VOC development kit writes $> \theta$; the
+    two differ only when an IoU is exactly $\theta$.)
 
     Parameters
     ----------
     boxes : array_like, shape (n, 4)
-        Detected boxes, corners :math:`(x_0, y_0, x_1, y_1)`.
+        Detected boxes, corners $(x_0, y_0, x_1, y_1)$.
     scores : array_like, shape (n,)
     true_boxes : array_like, shape (m, 4)
         The true boxes of the same class in the same image.
@@ -87,13 +87,13 @@ def match_detections(boxes: np.ndarray, scores: np.ndarray, true_boxes: np.ndarr
 def precision_recall(tp: np.ndarray, scores: np.ndarray, n_truth: int) -> tuple[np.ndarray, np.ndarray]:
     r"""Precision and recall after each detection, taken in decreasing score.
 
-    After the :math:`k` highest-scoring detections, with :math:`\mathrm{TP}_k` of them true positives,
+    After the $k$ highest-scoring detections, with $\mathrm{TP}_k$ of them true positives,
 
     $$
     \mathrm{precision}_k = \frac{\mathrm{TP}_k}{k}, \qquad \mathrm{recall}_k = \frac{\mathrm{TP}_k}{\mathrm{TP} + \mathrm{FN}}
     $$
 
-    where :math:`\mathrm{TP} + \mathrm{FN}` is the number of true objects, ``n_truth``.
+    where $\mathrm{TP} + \mathrm{FN}$ is the number of true objects, ``n_truth``.
 
     Parameters
     ----------
@@ -132,8 +132,8 @@ def precision_recall(tp: np.ndarray, scores: np.ndarray, n_truth: int) -> tuple[
 def average_precision(precision: np.ndarray, recall: np.ndarray, method: str = "all_point") -> float:
     r"""The area under the interpolated precision–recall curve.
 
-    The interpolated precision at recall :math:`r` is the best precision at any recall at least
-    :math:`r` (0 if the ranking never reaches :math:`r`); it makes the saw-toothed curve
+    The interpolated precision at recall $r$ is the best precision at any recall at least
+    $r$ (0 if the ranking never reaches $r$); it makes the saw-toothed curve
     monotone, its upper envelope:
 
     $$
@@ -141,7 +141,7 @@ def average_precision(precision: np.ndarray, recall: np.ndarray, method: str = "
     $$
 
     ``"all_point"`` (PASCAL VOC from 2010) integrates it exactly, summing over the recalls
-    :math:`r_1 < r_2 < \dots` the ranking reaches (:math:`r_0 = 0`); ``"11_point"`` (VOC 2007)
+    $r_1 < r_2 < \dots$ the ranking reaches ($r_0 = 0$); ``"11_point"`` (VOC 2007)
     averages it at eleven recalls:
 
     $$
@@ -230,7 +230,7 @@ def mean_average_precision(detections: Sequence[tuple], truths: Sequence[tuple],
     \mathrm{mAP} = \frac{1}{|C|} \sum_{c \in C} \mathrm{AP}_c
     $$
 
-    over the classes :math:`C` that have at least one true object. Each class's detections from
+    over the classes $C$ that have at least one true object. Each class's detections from
     all images are ranked together; matching is per image (`match_detections`).
 
     Parameters

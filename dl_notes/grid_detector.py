@@ -1,14 +1,14 @@
 r"""A one-stage grid detector in the style of YOLO: targets, loss, decoding and a small conv net.
 
-The image is cut into an :math:`S \times S` grid of cells. The cell that holds an object's centre
-is **responsible** for it and predicts, from one pass of a convolutional network, :math:`5 + K`
+The image is cut into an $S \times S$ grid of cells. The cell that holds an object's centre
+is **responsible** for it and predicts, from one pass of a convolutional network, $5 + K$
 numbers: an objectness logit, the centre's offset inside the cell and the box's width and height
-(four logits squashed by a sigmoid to :math:`[0, 1]`), and :math:`K` class logits. YOLO v1
+(four logits squashed by a sigmoid to $[0, 1]$), and $K$ class logits. YOLO v1
 (Redmon et al., 2016) is this with several boxes per cell and a fully connected head; here one
 box per cell and a 1×1 convolution keep the net small enough to train on two cores.
 
 Outputs are laid out channels first, (N, 5 + K, S, S), as the convolution layers give them;
-targets as (N, S, S, 6): objectness, :math:`o_x, o_y, w, h` and the class index.
+targets as (N, S, S, 6): objectness, $o_x, o_y, w, h$ and the class index.
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ __all__ = ["encode_targets", "cell_boxes", "GridDetectionLoss", "decode", "GridD
 def encode_targets(boxes: Sequence[np.ndarray], labels: Sequence[np.ndarray], size: int, grid: int) -> np.ndarray:
     r"""The training targets of a batch: which cell is responsible for which object, and its box.
 
-    An object with centre :math:`(c_x, c_y)` and size :math:`(w, h)` in an image of side
-    :math:`P` (``size``) belongs to the cell in column :math:`\lfloor c_x / s \rfloor` and row
-    :math:`\lfloor c_y / s \rfloor`, with cell side :math:`s = P / S`. Its targets are
+    An object with centre $(c_x, c_y)$ and size $(w, h)$ in an image of side
+    $P$ (``size``) belongs to the cell in column $\lfloor c_x / s \rfloor$ and row
+    $\lfloor c_y / s \rfloor$, with cell side $s = P / S$. Its targets are
 
     $$
     o_x = \frac{c_x}{s} - \left\lfloor \frac{c_x}{s} \right\rfloor, \quad
@@ -43,7 +43,7 @@ def encode_targets(boxes: Sequence[np.ndarray], labels: Sequence[np.ndarray], si
     \hat w = \frac{w}{P}, \quad \hat h = \frac{h}{P}
     $$
 
-    all in :math:`[0, 1]`. If two centres fall into one cell, the larger object keeps it (one box
+    all in $[0, 1]$. If two centres fall into one cell, the larger object keeps it (one box
     per cell is this detector's limit; `dl_notes.shapes` scenes rarely have it).
 
     Parameters
@@ -53,12 +53,12 @@ def encode_targets(boxes: Sequence[np.ndarray], labels: Sequence[np.ndarray], si
     size : int
         Side of the square images in pixels.
     grid : int
-        :math:`S`, cells per side.
+        $S$, cells per side.
 
     Returns
     -------
     numpy.ndarray of float64, shape (N, S, S, 6)
-        Per cell: objectness (0 or 1), :math:`o_x, o_y, \hat w, \hat h`, class index (0 where empty).
+        Per cell: objectness (0 or 1), $o_x, o_y, \hat w, \hat h$, class index (0 where empty).
 
     See Also
     --------
@@ -97,13 +97,13 @@ def cell_boxes(offsets: np.ndarray, sizes: np.ndarray, size: int) -> np.ndarray:
     c_x = (j + o_x)\, s, \quad c_y = (i + o_y)\, s, \quad w = \hat w P, \quad h = \hat h P
     $$
 
-    for the cell in row :math:`i`, column :math:`j`, then corners as in
+    for the cell in row $i$, column $j$, then corners as in
     `dl_notes.boxes.box_center_to_corner`.
 
     Parameters
     ----------
     offsets, sizes : numpy.ndarray, shape (N, S, S, 2)
-        :math:`(o_x, o_y)` and :math:`(\hat w, \hat h)` of every cell.
+        $(o_x, o_y)$ and $(\hat w, \hat h)$ of every cell.
     size : int
         Side of the image in pixels.
 
@@ -128,8 +128,8 @@ def cell_boxes(offsets: np.ndarray, sizes: np.ndarray, size: int) -> np.ndarray:
 class GridDetectionLoss:
     r"""The detector's loss as a layer: objectness, box and class terms over the grid.
 
-    With :math:`\sigma` the sigmoid, :math:`\mathbb{1}_{c}` 1 for a cell responsible for an
-    object, :math:`z` the outputs of a cell and :math:`N` the batch size:
+    With $\sigma$ the sigmoid, $\mathbb{1}_{c}$ 1 for a cell responsible for an
+    object, $z$ the outputs of a cell and $N$ the batch size:
 
     $$
     L = \frac{1}{N} \sum_{n, c} \Bigl[ \mathbb{1}_{c}\, \mathrm{BCE}(\sigma(z_0), 1)
@@ -138,11 +138,11 @@ class GridDetectionLoss:
     - \mathbb{1}_{c} \log \operatorname{softmax}(z_{5:})_{y} \Bigr]
     $$
 
-    The weights :math:`\lambda_\mathrm{coord} = 5` and :math:`\lambda_\mathrm{noobj} = 0.5` are
+    The weights $\lambda_\mathrm{coord} = 5$ and $\lambda_\mathrm{noobj} = 0.5$ are
     YOLO v1's: most cells are empty, so their "no object" errors are damped and the few box
     errors amplified. YOLO v1 uses squared errors for all three terms; this loss keeps them for
     the box but uses binary cross-entropy for objectness and cross-entropy for the class, whose
-    gradients :math:`\sigma(z_0) - t_0` and :math:`\operatorname{softmax}(z) - \text{onehot}`
+    gradients $\sigma(z_0) - t_0$ and $\operatorname{softmax}(z) - \text{onehot}$
     do not vanish when a sigmoid or softmax saturates on a wrong answer.
 
     Parameters
@@ -264,15 +264,15 @@ class GridDetector(Network):
     r"""A small convolutional grid detector built from the course's layers.
 
     ``len(channels)`` blocks of 3×3 convolution (padding 1), batch normalisation, ReLU and 2×2
-    max pooling halve the image until it is :math:`S \times S`; a 3×3 convolution with ReLU
-    widens the receptive field, and a 1×1 convolution gives the :math:`5 + K` outputs of each
+    max pooling halve the image until it is $S \times S$; a 3×3 convolution with ReLU
+    widens the receptive field, and a 1×1 convolution gives the $5 + K$ outputs of each
     cell. The loss is `GridDetectionLoss`, so `gradient`, `loss` and the optimizers work as for
     the course's networks, with the targets of `encode_targets` as ``t``.
 
     Parameters
     ----------
     size : int, default 32
-        Side of the square input images; ``size / 2**len(channels)`` is the grid :math:`S`.
+        Side of the square input images; ``size / 2**len(channels)`` is the grid $S$.
     n_classes : int, default 3
     channels : sequence of int, default (16, 32, 32)
     in_channels : int, default 3

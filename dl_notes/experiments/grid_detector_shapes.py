@@ -115,11 +115,11 @@ def run(config: Config) -> Result:
 
     # inference speed: forward pass, decoding and NMS, best of a few runs (the machine is shared)
     images = test.images[:config.fps_batch]
-    best = np.inf
+    fastest = np.inf
     for _ in range(config.fps_repeats):
         start = time.perf_counter()
         net.detect(images, config.score_threshold, config.iou_threshold, batch_size=config.fps_batch)
-        best = min(best, time.perf_counter() - start)
+        fastest = min(fastest, time.perf_counter() - start)
 
     # draw the test images where NMS has most to do: most duplicates shown before it (ties: first image)
     dups = [duplicates(shown([d], config.display_threshold), [t]) for d, t in zip(raw, truths)]
@@ -143,6 +143,8 @@ def run(config: Config) -> Result:
         arrays["draw/true_boxes"][n, :len(b)] = b
 
     by_threshold = {("none" if s["threshold"] is None else f"{s['threshold']:g}"): s for s in sweep}
+    ranked = sorted(by_threshold.items(), key=lambda item: item[1]["map"])
+    worst, best = ranked[0], ranked[-1]
     main_row = by_threshold[f"{config.iou_threshold:g}"]
     values = {
         "config": {"size": config.size, "grid": net.grid, "cell": config.size // net.grid, "n_train": config.n_train,
@@ -161,9 +163,11 @@ def run(config: Config) -> Result:
         "draw": {"index": [int(i) for i in drawn], "duplicates_before": int(sum(dups[i] for i in drawn)),
                  "images_with_duplicates": int(sum(d > 0 for d in dups))},
         "first_loss": float(losses[0]), "final_loss": float(curve[-1]),
-        "sweep": sweep, "by_threshold": by_threshold, "main": main_row, "no_nms": by_threshold["none"],
+        "sweep": sweep, "by_threshold": by_threshold, "thresholds": [f"{t:g}" for t in config.nms_thresholds],
+        "best": {"label": best[0], "map": best[1]["map"]}, "worst": {"label": worst[0], "map": worst[1]["map"]},
+        "main": main_row, "no_nms": by_threshold["none"],
         "nms_gain": main_row["map"] - by_threshold["none"]["map"],
-        "fps": {"images_per_second": config.fps_batch / best, "ms_per_image": 1000 * best / config.fps_batch,
+        "fps": {"images_per_second": config.fps_batch / fastest, "ms_per_image": 1000 * fastest / config.fps_batch,
                 "batch": config.fps_batch},
     }
     return Result(arrays=arrays, values=values)
