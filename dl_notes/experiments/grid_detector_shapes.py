@@ -160,6 +160,7 @@ def run(config: Config) -> Result:
         "map50": scores["map50"]["map"], "map75": scores["map75"]["map"], "map50_11_point": eleven["map"],
         "ap50": {name: float(scores["map50"]["ap"][c]) for c, name in enumerate(CLASSES)},
         "ap75": {name: float(scores["map75"]["ap"][c]) for c, name in enumerate(CLASSES)},
+        "max_recall50": {name: float(scores["map50"]["recall"][c].max(initial=0.0)) for c, name in enumerate(CLASSES)},
         "draw": {"index": [int(i) for i in drawn], "duplicates_before": int(sum(dups[i] for i in drawn)),
                  "images_with_duplicates": int(sum(d > 0 for d in dups))},
         "first_loss": float(losses[0]), "final_loss": float(curve[-1]),
