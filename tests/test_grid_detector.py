@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from _reference import SOURCES, load_reference, reference
+from dl_notes.boxes import box_iou
 from dl_notes.gradcheck import check_layer, check_network
 from dl_notes.grid_detector import GridDetectionLoss, GridDetector, cell_boxes, decode, encode_targets
 from dl_notes.shapes import make_scenes
@@ -106,3 +108,34 @@ def test_backward_before_forward():
 def test_accuracy_points_to_map():
     with pytest.raises(TypeError, match="mean_average_precision"):
         GridDetector(size=16, channels=(4, 4)).accuracy(np.zeros((1, 3, 16, 16)), np.zeros((1, 4, 4, 6)))
+
+
+# --- PyTorch reference values (tests/references/grid_detection.npz) -----------------------------
+
+LOSS_CASES = sorted({key.rsplit(".", 1)[0] for key in load_reference("grid_detection") if key.startswith("loss_")})
+IOU_CASES = sorted({key.rsplit(".", 1)[0] for key in load_reference("grid_detection") if key.startswith("iou_")})
+
+
+def test_reference_fixture_is_complete():
+    assert len(LOSS_CASES) == 4 and len(IOU_CASES) == 2
+    assert str(load_reference("grid_detection")["torch_version"]).startswith("2.")
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("case", LOSS_CASES)
+def test_loss_matches_pytorch(case, source):
+    ref = reference("grid_detection", source)
+    x, t = ref[f"{case}.x"], ref[f"{case}.t"]
+    layer = GridDetectionLoss()
+    loss = layer.forward(x, t)
+    dx = layer.backward()
+    assert dx.dtype == np.float32
+    np.testing.assert_allclose(loss, ref[f"{case}.loss"], rtol=1e-5, err_msg=f"{case}: loss")
+    np.testing.assert_allclose(dx, ref[f"{case}.dx"], rtol=1e-4, atol=1e-6, err_msg=f"{case}: dx")
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("case", IOU_CASES)
+def test_box_iou_matches_pytorch(case, source):
+    ref = reference("grid_detection", source)
+    np.testing.assert_allclose(box_iou(ref[f"{case}.boxes1"], ref[f"{case}.boxes2"]), ref[f"{case}.iou"], rtol=1e-6)
