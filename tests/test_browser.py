@@ -43,7 +43,8 @@ SEARCHES = {
            ("膨張因果的畳み込み", "wavenet/"), ("膨張率", "wavenet/"),
            ("デンスブロック", "densenet/"), ("トランジション層", "densenet/"),
            ("ソフトターゲット", "compression/"), ("一様量子化", "compression/"),
-           ("位置エンコーディング", "transformer/"), ("先読みマスク", "transformer/")],
+           ("位置エンコーディング", "transformer/"), ("先読みマスク", "transformer/"),
+           ("非最大値抑制", "object_detection/"), ("平均適合率", "object_detection/")],
     "en": [("learning rate", "en/optimizers/"), ("stochastic gradient descent", "en/optimizers/"),
            ("vanishing gradient", "en/vanishing_gradients/"), ("batch normalization", "en/batch_norm/"),
            ("weight decay", "en/regularization/"), ("convolution", "en/cnn/"),
@@ -58,7 +59,8 @@ SEARCHES = {
            ("dilated causal convolution", "en/wavenet/"), ("receptive field per parameter", "en/wavenet/"),
            ("dense block", "en/densenet/"), ("growth rate", "en/densenet/"),
            ("knowledge distillation", "en/compression/"), ("bfloat16", "en/compression/"),
-           ("positional encoding", "en/transformer/"), ("look-ahead mask", "en/transformer/")],
+           ("positional encoding", "en/transformer/"), ("look-ahead mask", "en/transformer/"),
+           ("non-maximum suppression", "en/object_detection/"), ("average precision", "en/object_detection/")],
 }
 
 
