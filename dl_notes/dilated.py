@@ -28,6 +28,10 @@ def dilated_kernel_size(filter_size: int, dilation: int) -> int:
     FH_d = (FH - 1)\,d + 1
     $$
 
+    See Also
+    --------
+    DilatedConvolution : the layer (page: Segmentation, ``segmentation.md``).
+
     Examples
     --------
     >>> dilated_kernel_size(3, 1), dilated_kernel_size(3, 2), dilated_kernel_size(3, 4)
@@ -43,6 +47,10 @@ def dilated_output_size(input_size: int, filter_size: int, stride: int = 1, pad:
     $$
     OH = \left\lfloor \frac{H + 2P - (FH - 1)\,d - 1}{S} \right\rfloor + 1
     $$
+
+    See Also
+    --------
+    dl_notes.windows.conv_output_size : the formula with $d = 1$ (page: Segmentation, ``segmentation.md``).
 
     Examples
     --------
@@ -60,6 +68,10 @@ def dilate_kernel(W: ArrayLike, dilation: int) -> np.ndarray:
     $$
     W^{(d)}_{f,c,\,pd,\,qd} = W_{f,c,p,q}, \qquad W^{(d)} = 0 \text{ elsewhere}
     $$
+
+    See Also
+    --------
+    DilatedConvolution : convolves with it (page: Segmentation, ``segmentation.md``).
 
     Examples
     --------
@@ -104,7 +116,7 @@ class DilatedConvolution:
 
     See Also
     --------
-    dilated_output_size : the size of its output.
+    dilated_output_size : the size of its output (page: Segmentation, ``segmentation.md``).
     dl_notes.wavenet.CausalConv1D : the 1-D causal counterpart.
 
     Examples

@@ -166,7 +166,7 @@ class SmallFCN(_PixelNet):
 
     See Also
     --------
-    SmallUNet : the same encoder with concatenated skips.
+    SmallUNet : the same encoder with concatenated skips (page: Segmentation, ``segmentation.md``).
 
     Examples
     --------
@@ -227,7 +227,7 @@ class SmallUNet(_PixelNet):
 
     See Also
     --------
-    SmallFCN : the same encoder with added score maps.
+    SmallFCN : the same encoder with added score maps (page: Segmentation, ``segmentation.md``).
 
     Examples
     --------

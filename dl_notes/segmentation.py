@@ -44,6 +44,10 @@ def pixel_accuracy(pred: ArrayLike, truth: ArrayLike) -> float:
     \mathrm{PA} = \frac{\sum_k TP_k}{\text{number of pixels}}
     $$
 
+    See Also
+    --------
+    mean_iou : the measure that a dominant background does not inflate (page: Segmentation, ``segmentation.md``).
+
     Examples
     --------
     >>> pixel_accuracy(np.array([[0, 0], [1, 2]]), np.array([[0, 1], [1, 2]]))
@@ -104,6 +108,10 @@ def class_iou(matrix: ArrayLike) -> np.ndarray:
     A class that is neither in the truth nor in the prediction has $0 / 0$: it gets NaN, and
     `mean_iou` leaves it out. A class only predicted (or only true) gets 0.
 
+    See Also
+    --------
+    confusion_matrix : the counts it reads (page: Segmentation, ``segmentation.md``).
+
     Examples
     --------
     >>> class_iou(np.array([[1, 0, 0], [1, 1, 0], [0, 0, 1]]))
@@ -130,6 +138,10 @@ def mean_iou(pred: ArrayLike, truth: ArrayLike, num_classes: int) -> float:
     with $\mathcal{K}$ the classes with $TP_k + FP_k + FN_k > 0$, counted over all the pixels
     of all the images given (one confusion matrix for the whole set, as in the PASCAL VOC
     evaluation), the background included.
+
+    See Also
+    --------
+    class_iou : the per-class values (page: Segmentation, ``segmentation.md``).
 
     Examples
     --------
@@ -158,6 +170,10 @@ class PixelSoftmaxWithLoss:
     ----------
     y : ndarray, shape (N, K, H, W)
         The softmax of the last ``forward``.
+
+    See Also
+    --------
+    dl_notes.fcn.SmallFCN, dl_notes.fcn.SmallUNet : the networks trained with it (page: Segmentation, ``segmentation.md``).
 
     Examples
     --------

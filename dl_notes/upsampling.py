@@ -64,7 +64,7 @@ def transposed_conv_output_size(input_size: int, filter_size: int, stride: int =
 
     See Also
     --------
-    TransposedConvolution : the layer whose output has this size.
+    TransposedConvolution : the layer whose output has this size (page: Segmentation, ``segmentation.md``).
 
     Examples
     --------
@@ -200,7 +200,7 @@ class TransposedConvolution:
     See Also
     --------
     conv_transpose2d_naive : the loop oracle.
-    dl_notes.conv.Convolution : the layer whose backward pass this is.
+    dl_notes.conv.Convolution : the layer whose backward pass this is (page: Segmentation, ``segmentation.md``).
 
     Examples
     --------
@@ -291,6 +291,10 @@ def bilinear_kernel(in_channels: int, out_channels: int, kernel_size: int, dtype
     -------
     ndarray, shape (in_channels, out_channels, K, K)
 
+    See Also
+    --------
+    TransposedConvolution : the layer it initialises (page: Segmentation, ``segmentation.md``).
+
     Examples
     --------
     >>> bilinear_kernel(1, 1, 4)[0, 0]
@@ -334,7 +338,7 @@ class MaxPoolingWithSwitches:
 
     See Also
     --------
-    MaxUnpooling : puts values back at the switches.
+    MaxUnpooling : puts values back at the switches (page: Segmentation, ``segmentation.md``).
 
     Examples
     --------
@@ -406,7 +410,7 @@ class MaxUnpooling:
 
     See Also
     --------
-    MaxPoolingWithSwitches
+    MaxPoolingWithSwitches : records the switches (page: Segmentation, ``segmentation.md``).
 
     Examples
     --------

@@ -42,7 +42,8 @@ SEARCHES = {
            ("データ並列", "speedup/"), ("古い勾配", "speedup/"),
            ("膨張因果的畳み込み", "wavenet/"), ("膨張率", "wavenet/"),
            ("デンスブロック", "densenet/"), ("トランジション層", "densenet/"),
-           ("ソフトターゲット", "compression/"), ("一様量子化", "compression/")],
+           ("ソフトターゲット", "compression/"), ("一様量子化", "compression/"),
+           ("逆プーリング", "segmentation/"), ("画素正解率", "segmentation/")],
     "en": [("learning rate", "en/optimizers/"), ("stochastic gradient descent", "en/optimizers/"),
            ("vanishing gradient", "en/vanishing_gradients/"), ("batch normalization", "en/batch_norm/"),
            ("weight decay", "en/regularization/"), ("convolution", "en/cnn/"),
@@ -56,7 +57,8 @@ SEARCHES = {
            ("data parallelism", "en/speedup/"), ("stale gradient", "en/speedup/"),
            ("dilated causal convolution", "en/wavenet/"), ("receptive field per parameter", "en/wavenet/"),
            ("dense block", "en/densenet/"), ("growth rate", "en/densenet/"),
-           ("knowledge distillation", "en/compression/"), ("bfloat16", "en/compression/")],
+           ("knowledge distillation", "en/compression/"), ("bfloat16", "en/compression/"),
+           ("unpooling", "en/segmentation/"), ("pixel accuracy", "en/segmentation/")],
 }
 
 
