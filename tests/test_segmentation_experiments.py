@@ -59,7 +59,7 @@ def test_segmentation_bookkeeping(shapes):
 def test_the_background_baseline_is_recomputed_from_the_same_test_set(shapes):
     v, c = shapes.values, shapes_exp.TINY
     small, large = v["object_size"]
-    masks = make_scenes(c.n_test, size=c.size, object_size=(small, large), seed=c.seed + 1).masks
+    masks = make_scenes(c.n_test, size=c.size, shapes=c.shapes, object_size=(small, large), seed=c.seed + 1).masks
     assert v["background"]["pixel_accuracy"] == pixel_accuracy(np.zeros_like(masks), masks) == v["background_share"]
     assert v["background"]["mean_iou"] == mean_iou(np.zeros_like(masks), masks, 4)
     assert v["background"]["mean_iou"] < v["background"]["pixel_accuracy"]

@@ -38,6 +38,7 @@ class Config:
     n_train: int = 1000
     n_test: int = 200
     size: int = 32
+    shapes: tuple[int, int] = (1, 3)
     fcn_channels: tuple[int, int, int] = (8, 16, 40)
     unet_channels: tuple[int, int, int] = (6, 12, 24)
     iterations: int = 600
@@ -67,8 +68,10 @@ def _scores(pred: np.ndarray, truth: np.ndarray, K: int) -> dict:
 def run(config: Config) -> Result:
     K = len(CLASSES) + 1
     small, large = max(2, config.size * 6 // 32), max(3, config.size * 14 // 32)   # the default 6-14 px at 32
-    train = make_scenes(config.n_train, size=config.size, object_size=(small, large), seed=config.seed)
-    test = make_scenes(config.n_test, size=config.size, object_size=(small, large), seed=config.seed + 1)
+    train = make_scenes(config.n_train, size=config.size, shapes=config.shapes, object_size=(small, large),
+                        seed=config.seed)
+    test = make_scenes(config.n_test, size=config.size, shapes=config.shapes, object_size=(small, large),
+                       seed=config.seed + 1)
     x, t = train.images, train.masks                                         # (N, 3, H, W), (N, H, W)
     arrays: dict[str, np.ndarray] = {"images": test.images[:config.shown], "truth": test.masks[:config.shown]}
     final, params = {}, {}
@@ -101,13 +104,15 @@ def run(config: Config) -> Result:
         "nets": list(NETS), "classes": ["background", *CLASSES], "final": final, "params": params,
         "background": background, "background_share": float(np.mean(test.masks == 0)),
         "winner": winner, "miou_gap": abs(final["fcn"]["mean_iou"] - final["unet"]["mean_iou"]),
+        # still improving at the end: the last measured mean IoU above the one before
+        "still_rising": {n: bool(arrays[f"{n}/mean_iou"][-1] > arrays[f"{n}/mean_iou"][-2]) for n in NETS},
         "params_ratio": params["unet"] / params["fcn"],
         "skip": {"fcn_added": K, "fcn_score_in": config.fcn_channels[1], "unet_up": c2, "unet_skip": c2,
                  "unet_concat": 2 * c2, "unet_concat_top": 2 * c1},
         "n_train": config.n_train, "n_test": config.n_test, "size": config.size, "iterations": config.iterations,
         "batch_size": config.batch_size, "lr": config.lr, "eval_every": config.eval_every, "shown": config.shown,
         "fcn_channels": list(config.fcn_channels), "unet_channels": list(config.unet_channels),
-        "object_size": [small, large],
+        "object_size": [small, large], "shapes": list(config.shapes),
     }
     return Result(arrays=arrays, values=values)
 
