@@ -206,9 +206,11 @@ class SmallUNet(_PixelNet):
     r"""U-Net-style network: feature maps up-sampled and **concatenated** with the encoder's, then convolved.
 
     $$
-    g_2 = \mathrm{ReLU}\bigl(\mathrm{conv}([\mathrm{up}(f_3);\, f_2])\bigr), \qquad
-    g_1 = \mathrm{ReLU}\bigl(\mathrm{conv}([\mathrm{up}(g_2);\, f_1])\bigr), \qquad
+    \begin{gathered}
+    g_2 = \mathrm{ReLU}\bigl(\mathrm{conv}([\mathrm{up}(f_3);\, f_2])\bigr) \\
+    g_1 = \mathrm{ReLU}\bigl(\mathrm{conv}([\mathrm{up}(g_2);\, f_1])\bigr) \\
     s = \mathrm{score}(g_1)
+    \end{gathered}
     $$
 
     $[a; b]$ is the concatenation along the channels; $\mathrm{up}$ a 2×2 transposed

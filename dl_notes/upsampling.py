@@ -165,9 +165,11 @@ class TransposedConvolution:
     The transposed convolution *is* that backward pass, used as a forward pass:
 
     $$
-    y = \mathrm{col2im}\!\left(X\, W_{\mathrm{col}}\right) + b, \qquad
-    \frac{\partial L}{\partial X} = \mathrm{im2col}\!\left(\frac{\partial L}{\partial y}\right) W_{\mathrm{col}}^\top, \qquad
+    \begin{gathered}
+    y = \mathrm{col2im}\!\left(X\, W_{\mathrm{col}}\right) + b \\
+    \frac{\partial L}{\partial X} = \mathrm{im2col}\!\left(\frac{\partial L}{\partial y}\right) W_{\mathrm{col}}^\top \\
     \frac{\partial L}{\partial W_{\mathrm{col}}} = X^\top\, \mathrm{im2col}\!\left(\frac{\partial L}{\partial y}\right)
+    \end{gathered}
     $$
 
     where $X$ (N·H·W, C_in) holds the input pixels as rows and $W_{\mathrm{col}}$ is ``W``
