@@ -102,7 +102,10 @@ def class_iou(matrix: ArrayLike) -> np.ndarray:
     r"""Intersection over union of every class from a confusion matrix; NaN for a class in neither map.
 
     $$
-    \mathrm{IoU}_k = \frac{TP_k}{TP_k + FP_k + FN_k} = \frac{M_{k,k}}{\sum_l M_{k,l} + \sum_l M_{l,k} - M_{k,k}}
+    \begin{aligned}
+    \mathrm{IoU}_k &= \frac{TP_k}{TP_k + FP_k + FN_k} \\
+    &= \frac{M_{k,k}}{\sum_l M_{k,l} + \sum_l M_{l,k} - M_{k,k}}
+    \end{aligned}
     $$
 
     A class that is neither in the truth nor in the prediction has $0 / 0$: it gets NaN, and
@@ -158,9 +161,10 @@ class PixelSoftmaxWithLoss:
     r"""Softmax over the classes at every pixel and cross-entropy with the true class, averaged over pixels.
 
     $$
-    L = -\frac{1}{NHW} \sum_{n,h,w} \log \frac{\exp s_{n,\,t_{nhw},\,h,w}}{\sum_k \exp s_{n,k,h,w}},
-    \qquad
+    \begin{gathered}
+    L = -\frac{1}{NHW} \sum_{n,h,w} \log \frac{\exp s_{n,\,t_{nhw},\,h,w}}{\sum_k \exp s_{n,k,h,w}} \\
     \frac{\partial L}{\partial s_{n,k,h,w}} = \frac{y_{n,k,h,w} - [k = t_{nhw}]}{NHW}
+    \end{gathered}
     $$
 
     with $y$ the per-pixel softmax. It is `dl_notes.losses.SoftmaxWithLoss` with every pixel a

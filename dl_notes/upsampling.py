@@ -396,9 +396,10 @@ class MaxUnpooling:
     r"""Max unpooling: each value goes back where its pooling window's maximum was, zeros elsewhere.
 
     $$
-    u_{n,c,h,w} = \begin{cases} x_{n,c,i,j} & \text{if } hW + w = s_{n,c,i,j} \\ 0 & \text{otherwise} \end{cases}
-    \qquad
+    \begin{gathered}
+    u_{n,c,h,w} = \begin{cases} x_{n,c,i,j} & \text{if } hW + w = s_{n,c,i,j} \\ 0 & \text{otherwise} \end{cases} \\
     \frac{\partial L}{\partial x_{n,c,i,j}} = \frac{\partial L}{\partial u_{n,c,h,w}}\Big|_{hW + w = s_{n,c,i,j}}
+    \end{gathered}
     $$
 
     It has no weights: the positions come from the switches of the `MaxPoolingWithSwitches`
