@@ -44,7 +44,8 @@ SEARCHES = {
            ("デンスブロック", "densenet/"), ("トランジション層", "densenet/"),
            ("ソフトターゲット", "compression/"), ("一様量子化", "compression/"),
            ("位置エンコーディング", "transformer/"), ("先読みマスク", "transformer/"),
-           ("非最大値抑制", "object_detection/"), ("平均適合率", "object_detection/")],
+           ("非最大値抑制", "object_detection/"), ("平均適合率", "object_detection/"),
+           ("逆プーリング", "segmentation/"), ("画素正解率", "segmentation/")],
     "en": [("learning rate", "en/optimizers/"), ("stochastic gradient descent", "en/optimizers/"),
            ("vanishing gradient", "en/vanishing_gradients/"), ("batch normalization", "en/batch_norm/"),
            ("weight decay", "en/regularization/"), ("convolution", "en/cnn/"),
@@ -60,7 +61,8 @@ SEARCHES = {
            ("dense block", "en/densenet/"), ("growth rate", "en/densenet/"),
            ("knowledge distillation", "en/compression/"), ("bfloat16", "en/compression/"),
            ("positional encoding", "en/transformer/"), ("look-ahead mask", "en/transformer/"),
-           ("non-maximum suppression", "en/object_detection/"), ("average precision", "en/object_detection/")],
+           ("non-maximum suppression", "en/object_detection/"), ("average precision", "en/object_detection/"),
+           ("unpooling", "en/segmentation/"), ("pixel accuracy", "en/segmentation/")],
 }
 
 
