@@ -34,8 +34,8 @@ def test_readme_shows_the_recorded_table(report):
         "`python scripts/bench.py --from docs/data/bench.json --readme README.md`")
 
 
-def test_the_record_covers_both_networks_and_all_three_implementations(report):
-    assert set(report["results"]) == {"mlp", "cnn", "lstm"}
+def test_the_record_covers_every_network_and_all_three_implementations(report):
+    assert set(report["results"]) == set(bench.NETS) == {"mlp", "cnn", "lstm", "transformer"}
     for net, by_impl in report["results"].items():
         assert set(by_impl) == {"dl_notes", "pytorch", "course"}, net
         for impl, r in by_impl.items():
@@ -44,7 +44,7 @@ def test_the_record_covers_both_networks_and_all_three_implementations(report):
     assert report["machine"]["torch"].startswith("2.13.0")
 
 
-@pytest.mark.parametrize("net", ["mlp", "cnn", "lstm"])
+@pytest.mark.parametrize("net", ["mlp", "cnn", "lstm", "transformer"])
 def test_recorded_ratios_and_verdicts_follow_from_the_round_times(report, net):
     rounds = {impl: np.array(r["rounds_ms"]) for impl, r in report["results"][net].items()}
     vs_pytorch = np.median(rounds["dl_notes"] / rounds["pytorch"])
