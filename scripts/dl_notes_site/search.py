@@ -253,12 +253,33 @@ def patch_bundle(site_dir: Path) -> None:
         bundles[0].write_text(patched, encoding="utf-8")
 
 
+def check_unique_anchors(docs: list[dict]) -> None:
+    """Fail the build when two index entries share a section's location.
+
+    Material's search worker threw on every query that reached such a pair (two headings of a
+    notebook with the anchor ``#transformer``), so search found nothing, with no error at build
+    time. A page's own entry may repeat (the notebooks have two); sections may not.
+
+    >>> check_unique_anchors([{"location": "a/"}, {"location": "a/"}, {"location": "a/#x"}])
+    >>> check_unique_anchors([{"location": "a/#x"}, {"location": "a/#x"}])
+    Traceback (most recent call last):
+    ...
+    ValueError: search index: the section locations ['a/#x'] appear more than once; give the headings different anchors
+    """
+    seen: set[str] = set()
+    repeated = sorted({loc for doc in docs if "#" in (loc := doc["location"]) and (loc in seen or seen.add(loc))})
+    if repeated:
+        raise ValueError(f"search index: the section locations {repeated} appear more than once; "
+                         "give the headings different anchors")
+
+
 @event_priority(-100)  # after i18n has built every language and written the merged index
 def on_post_build(config):
     path = Path(config.site_dir) / "search" / "search_index.json"
     if not path.is_file():  # the inner builds of the other languages write no index
         return
     index = json.loads(path.read_text(encoding="utf-8"))
+    check_unique_anchors(index["docs"])
     index["config"]["separator"] = with_zwsp_separator(index["config"]["separator"])
     for doc in index["docs"]:
         for field in ("title", "text"):
