@@ -17,6 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORDED = ROOT / "docs" / "data" / "bench.json"
+import bench as bench_script  # noqa: E402  (scripts/bench.py: the course-style layers it times)
 from dl_notes_site import bench_tables as bench  # noqa: E402  (the tables the script and the site share)
 
 
@@ -35,7 +36,7 @@ def test_readme_shows_the_recorded_table(report):
 
 
 def test_the_record_covers_every_network_and_all_three_implementations(report):
-    assert set(report["results"]) == set(bench.NETS) == {"mlp", "cnn", "lstm", "transformer"}
+    assert set(report["results"]) == set(bench_script.NETS) == {"mlp", "cnn", "lstm", "transformer"}
     for net, by_impl in report["results"].items():
         assert set(by_impl) == {"dl_notes", "pytorch", "course"}, net
         for impl, r in by_impl.items():
@@ -97,13 +98,10 @@ def test_the_performance_page_shows_the_recorded_numbers(site, report):
 
 def test_course_style_encoder_layer_computes_the_same_gradients_as_dl_notes():
     """The bench's course-style Transformer encoder layer (float64, a loop over heads) is the same layer."""
-    import importlib.util
 
     from dl_notes.transformer import EncoderLayer
 
-    spec = importlib.util.spec_from_file_location("bench_script", ROOT / "scripts" / "bench.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = bench_script
     rng = np.random.default_rng(0)
     course = script.CourseEncoderLayer(rng)
     for p in course.params.values():

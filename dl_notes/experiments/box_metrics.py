@@ -66,7 +66,7 @@ def run(config: Config) -> Result:
 
 TEXT = texts(
     ja={"a": "予測 A", "b": "正解 B", "both": "TP（両方）", "only_a": "FP（予測だけ）", "only_b": "FN（正解だけ）",
-        "iou_title": "IoU = {tp} / ({tp} + {fp} + {fn}) = {iou:.3f}",
+        "iou_title": "IoU = {tp} ÷（{tp} + {fp} + {fn}）= {iou:.3f}",
         "recall": "再現率", "precision": "適合率", "raw": "順位ごとの値", "envelope": "補間した適合率（全点、面積 {ap:.3f}）",
         "eleven": "11 点補間（平均 {ap:.3f}）", "pr_title": "{n} 個の検出のランキング、正解 {m} 個"},
     en={"a": "prediction A", "b": "truth B", "both": "TP (both)", "only_a": "FP (prediction only)",
