@@ -132,10 +132,11 @@ class GridDetectionLoss:
     object, $z$ the outputs of a cell and $N$ the batch size:
 
     $$
-    L = \frac{1}{N} \sum_{n, c} \Bigl[ \mathbb{1}_{c}\, \mathrm{BCE}(\sigma(z_0), 1)
-    + \lambda_\mathrm{noobj} (1 - \mathbb{1}_{c})\, \mathrm{BCE}(\sigma(z_0), 0)
-    + \lambda_\mathrm{coord}\, \mathbb{1}_{c} \sum_{k=1}^{4} (\sigma(z_k) - t_k)^2
-    - \mathbb{1}_{c} \log \operatorname{softmax}(z_{5:})_{y} \Bigr]
+    \begin{aligned}
+    L &= \frac{1}{N} \sum_{n, c} \ell_{n, c} \\
+    \ell_{n, c} &= \mathbb{1}_{c}\, \mathrm{BCE}(\sigma(z_0), 1) + \lambda_\mathrm{noobj} (1 - \mathbb{1}_{c})\, \mathrm{BCE}(\sigma(z_0), 0) \\
+    &\quad + \lambda_\mathrm{coord}\, \mathbb{1}_{c} \sum_{k=1}^{4} (\sigma(z_k) - t_k)^2 - \mathbb{1}_{c} \log \operatorname{softmax}(z_{5:})_{y}
+    \end{aligned}
     $$
 
     The weights $\lambda_\mathrm{coord} = 5$ and $\lambda_\mathrm{noobj} = 0.5$ are

@@ -17,7 +17,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORDED = ROOT / "docs" / "data" / "bench.json"
-import bench as bench_script  # noqa: E402  (scripts/bench.py: the course-style layers it times)
 from dl_notes_site import bench_tables as bench  # noqa: E402  (the tables the script and the site share)
 
 
@@ -36,7 +35,7 @@ def test_readme_shows_the_recorded_table(report):
 
 
 def test_the_record_covers_every_network_and_all_three_implementations(report):
-    assert set(report["results"]) == set(bench_script.NETS) == {"mlp", "cnn", "lstm", "transformer"}
+    assert set(report["results"]) == {"mlp", "cnn", "lstm", "transformer"}
     for net, by_impl in report["results"].items():
         assert set(by_impl) == {"dl_notes", "pytorch", "course"}, net
         for impl, r in by_impl.items():
@@ -96,25 +95,39 @@ def test_the_performance_page_shows_the_recorded_numbers(site, report):
         assert report["measured_at"] in page
 
 
+# Runs where scripts/bench.py runs (its folder is the script's own path), so the test imports it as
+# the script sees itself, without loading it by file path or editing sys.path.
+COURSE_ENCODER_CHECK = """
+import json
+import numpy as np
+import bench
+from dl_notes.transformer import EncoderLayer
+
+rng = np.random.default_rng(0)
+course = bench.CourseEncoderLayer(rng)
+for p in course.params.values():
+    p += 0.1 * rng.standard_normal(p.shape)                          # non-trivial biases and norms
+E = bench.ENCODER
+layer = EncoderLayer(E["D"], E["heads"], E["F"], dtype=np.float64, seed=0)
+names = {"W1": "ffn_W1", "b1": "ffn_b1", "W2": "ffn_W2", "b2": "ffn_b2", "gamma1": "norm1_gamma",
+         "beta1": "norm1_beta", "gamma2": "norm2_gamma", "beta2": "norm2_beta"}
+for key, value in course.params.items():
+    layer.params[names.get(key, "att_" + key)][...] = value
+x, g = rng.standard_normal((2, 5, E["D"])), rng.standard_normal((2, 5, E["D"]))
+grads = course.gradient(x, g)
+layer.forward(x)
+layer.backward(g)
+print(json.dumps({key: [float(np.max(np.abs(layer.grads[names.get(key, "att_" + key)] - grad))),
+                        float(np.max(np.abs(grad)))] for key, grad in grads.items()}))
+"""
+
+
 def test_course_style_encoder_layer_computes_the_same_gradients_as_dl_notes():
     """The bench's course-style Transformer encoder layer (float64, a loop over heads) is the same layer."""
-
-    from dl_notes.transformer import EncoderLayer
-
-    script = bench_script
-    rng = np.random.default_rng(0)
-    course = script.CourseEncoderLayer(rng)
-    for p in course.params.values():
-        p += 0.1 * rng.standard_normal(p.shape)                      # non-trivial biases and norms
-    E = script.ENCODER
-    layer = EncoderLayer(E["D"], E["heads"], E["F"], dtype=np.float64, seed=0)
-    names = {"W1": "ffn_W1", "b1": "ffn_b1", "W2": "ffn_W2", "b2": "ffn_b2", "gamma1": "norm1_gamma",
-             "beta1": "norm1_beta", "gamma2": "norm2_gamma", "beta2": "norm2_beta"}
-    for key, value in course.params.items():
-        layer.params[names.get(key, "att_" + key)][...] = value
-    x, g = rng.standard_normal((2, 5, E["D"])), rng.standard_normal((2, 5, E["D"]))
-    grads = course.gradient(x, g)
-    layer.forward(x)
-    layer.backward(g)
-    for key, grad in grads.items():
-        np.testing.assert_allclose(layer.grads[names.get(key, "att_" + key)], grad, rtol=1e-8, atol=1e-10, err_msg=key)
+    done = subprocess.run([sys.executable, "-c", COURSE_ENCODER_CHECK], cwd=ROOT / "scripts",
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    errors = json.loads(done.stdout)
+    assert len(errors) == 16, sorted(errors)                    # W, b of Q, K, V, O; the FFN's; two norms
+    for key, (error, size) in errors.items():
+        assert error <= 1e-10 + 1e-8 * size and size > 0, (key, error, size)
