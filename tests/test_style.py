@@ -262,7 +262,7 @@ def chapters() -> list[str]:
 @pytest.mark.parametrize("src", chapters())
 def test_every_chapter_closes_with_the_closing_section(src, lang):
     path = DOCS / src.replace(".md", f".{lang}.md")
-    sections = re.findall(r"^##[ \t]+(.+?)[ \t]*$", without_code_blocks(path.read_text(encoding="utf-8")), re.M)
+    sections = re.findall(r"^##[ \t]+(.+?)(?:[ \t]+\{: #[\w-]+ \})?[ \t]*$", without_code_blocks(path.read_text(encoding="utf-8")), re.M)
     assert sections and sections[-1] == STYLE["closing_section"][lang], f"{path.name}: the last ## section is {sections[-1:]}"
 
 
