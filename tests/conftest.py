@@ -36,13 +36,19 @@ def pytest_collection_modifyitems(config, items):
     """
     last = {item for item in items if RUN_LAST & set(item.fixturenames)}
     items[:] = [item for item in items if item not in last] + [item for item in items if item in last]
-    if any("build" in item.fixturenames for item in items):
+    if any("build" in item.fixturenames for item in items) and not os.environ.get("DL_NOTES_SITE"):
         _start_the_build(_shared_folder(config))
 
 
 @pytest.fixture(scope="session")
 def build(pytestconfig) -> tuple[Path, subprocess.CompletedProcess]:
-    """The session's one build of the site, started at collection: wait for it to end."""
+    """The session's one build of the site, started at collection: wait for it to end.
+
+    ``DL_NOTES_SITE=<folder>`` tests a site built before instead (while working on one page or
+    one browser test: a build takes minutes); its build output is then unknown (empty).
+    """
+    if built := os.environ.get("DL_NOTES_SITE"):
+        return Path(built), subprocess.CompletedProcess([], 0, "", "")
     folder = _shared_folder(pytestconfig)
     _start_the_build(folder)
     _wait_for_the_build(folder)

@@ -29,7 +29,7 @@ INTRODUCTION = re.compile(r"\*\*([^*\n]+)\*\*（([^）\n]+)）")
 def test_the_glossary_is_consistent():
     assert len(BY_JA) == len(TERMS), "a Japanese term is listed twice"
     for term in TERMS:
-        assert set(term) <= {"ja", "en", "taught", "synonyms", "en_synonyms", "avoid", "definition"}, term
+        assert set(term) <= {"ja", "en", "taught", "synonyms", "en_synonyms", "avoid", "tooltip", "definition"}, term
         assert term["ja"].strip() and term["en"].strip(), term
     for kind, variants in (("avoid", AVOID), ("synonyms", SYNONYMS)):
         for variant, preferred in variants.items():

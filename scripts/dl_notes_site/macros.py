@@ -8,7 +8,9 @@
 - ``{{ bench_tables() }}``: the speed tables of ``scripts/bench.py``, drawn from its recorded
   output ``docs/data/bench.json`` (also available as ``bench``), in the page's language;
 - ``{{ course_outline() }}``: every part of the course and its pages, with their descriptions,
-  drawn from ``nav`` (see ``navigation.py``), in the page's language.
+  drawn from ``nav`` (see ``navigation.py``), in the page's language;
+- ``{{ glossary_entries() }}``: every term of ``docs/glossary.yml`` with its definition and the
+  section that teaches it, by part and chapter (see ``glossary.py``), in the page's language.
 
 The values themselves arrive as ``results`` and ``runs`` through ``config.extra`` (see the
 ``dl_notes/experiments`` plugin).
@@ -23,7 +25,7 @@ import re
 from pathlib import Path
 
 from dl_notes.experiments import figure_filename
-from dl_notes_site import navigation
+from dl_notes_site import glossary, navigation
 from dl_notes_site.bench_tables import markdown_tables
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,15 +100,24 @@ def define_env(env):
         """The recorded benchmark's tables (times, ratios against targets) in the page's language."""
         return markdown_tables(env.variables["bench"], language())
 
-    @env.macro
-    def course_outline(heading_level: int = 3) -> str:
-        """The course's parts and pages as Markdown tables, linked from (and leaving out) this page."""
+    def outline() -> list[navigation.Part]:
+        """The parts of the course and their pages, titled in the page's language."""
         i18n = env.conf.plugins["i18n"]
         translations = None if i18n.current_language == i18n.default_language else (
             i18n.current_language_config.nav_translations or {})
-        parts = navigation.course_outline(env.conf["nav"], translations, language(), Path(env.conf["docs_dir"]))
+        return navigation.course_outline(env.conf["nav"], translations, language(), Path(env.conf["docs_dir"]))
+
+    @env.macro
+    def course_outline(heading_level: int = 3) -> str:
+        """The course's parts and pages as Markdown tables, linked from (and leaving out) this page."""
+        parts = outline()
         page_src = getattr(env.page.file, "norm_src_uri", env.page.file.src_uri)
         return navigation.outline_markdown(parts, language(), page_src, heading_level)
+
+    @env.macro
+    def glossary_entries() -> str:
+        """Every glossary term with its definition and teaching section, by part and chapter, in the page's language."""
+        return glossary.glossary_markdown(outline(), language(), Path(env.conf["docs_dir"]))
 
     @env.macro
     def figure(experiment: str, name: str, alt: str, caption: str) -> str:

@@ -43,6 +43,10 @@ fetch it on the first focus, tap or hover of the search box instead (or at once 
 carries a ``?q=`` query). Material's query field emits its current value when the worker becomes
 ready, so what a reader typed while the index arrived is searched. As with 4., the build fails if
 the bundle no longer has the code this patches.
+
+6. Synonyms and the other language. Each glossary term's section that teaches it carries the
+term's synonyms and its name in the other language as index tags (`with_glossary_tags`), so
+荷重減衰 finds the section on 重み減衰, and 勾配クリッピング finds it on the English site.
 """
 
 from __future__ import annotations
@@ -53,6 +57,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority
+
+from dl_notes_site.glossary import terms
 
 ZWSP = "\u200b"
 # Runs of Japanese script: kanji (incl. 々〆ヶ), hiragana, katakana and the long-vowel mark.
@@ -273,6 +279,42 @@ def check_unique_anchors(docs: list[dict]) -> None:
                          "give the headings different anchors")
 
 
+def page_location(src: str) -> str:
+    """A page's location in the index from its source path: ``lstm.md`` → ``lstm/``, ``index.md`` → ``''``.
+
+    >>> page_location("lstm.md"), page_location("index.md"), page_location("api/optim.md")
+    ('lstm/', '', 'api/optim/')
+    """
+    stem = src.removesuffix(".md")
+    return "" if stem == "index" else stem.removesuffix("/index") + "/"
+
+
+def with_glossary_tags(docs: list[dict], lang: str, entries=None) -> list[dict]:
+    """``docs`` with each glossary term's other names as tags of the section that teaches it.
+
+    A student searches 荷重減衰 (the course's word), or on the English site 勾配クリッピング: the
+    teaching section carries the term's synonyms and its name in the other language as tags, which
+    Material's search weighs above titles, so that section comes first.
+
+    >>> from dl_notes_site.glossary import parse
+    >>> entries = parse([{"ja": "重み減衰", "en": "weight decay", "taught": "reg.md#wd", "synonyms": ["荷重減衰"]}])
+    >>> with_glossary_tags([{"location": "reg/"}, {"location": "reg/#wd"}], "en", entries)
+    [{'location': 'reg/'}, {'location': 'reg/#wd', 'tags': ['重み\u200b減衰', '荷重\u200b減衰']}]
+    >>> with_glossary_tags([{"location": "reg/#wd"}], "ja", entries)[0]["tags"]
+    ['荷重\u200b減衰', 'weight decay']
+    """
+    tags: dict[str, list[str]] = {}
+    for term in terms() if entries is None else entries:
+        if not term.taught:
+            continue
+        other = "en" if lang == "ja" else "ja"
+        names = [name for name in term.names(lang)[1:] + term.names(other) if name]
+        location = page_location(term.page) + (f"#{term.anchor}" if term.anchor else "")
+        tags.setdefault(location, []).extend(segment(name) for name in names)
+    return [{**doc, "tags": list(dict.fromkeys(doc.get("tags", []) + tags[doc["location"]]))}
+            if doc["location"] in tags else doc for doc in docs]
+
+
 @event_priority(-100)  # after i18n has built every language and written the merged index
 def on_post_build(config):
     path = Path(config.site_dir) / "search" / "search_index.json"
@@ -288,7 +330,7 @@ def on_post_build(config):
     patch_worker(Path(config.site_dir))
     patch_bundle(Path(config.site_dir))
     for folder, docs in split_by_language(index["docs"], other_languages(config)).items():
-        docs = with_reference_boosts(docs)
+        docs = with_glossary_tags(with_reference_boosts(docs), folder or "ja")
         target = Path(config.site_dir) / folder / "search" / "search_index.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         # The browser builds the index with the tokenizers of config.lang; the Japanese one
