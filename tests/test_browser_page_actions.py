@@ -41,7 +41,8 @@ def test_report_links_name_the_section_being_read(browser, server, lang):
     quiz = "確認テスト" if lang == "ja" else "Quiz"
 
     # Reading the quiz, the reader uses the link under the table of contents, which stays in view.
-    page.evaluate("() => scrollTo(0, document.getElementById('quiz').getBoundingClientRect().top + scrollY - 150)")
+    page.evaluate("() => scrollTo(0, document.getElementById('quiz').getBoundingClientRect().top + scrollY - 100)")
+    page.wait_for_timeout(300)  # the table of contents follows the scroll
     address, fields = issue_fields(click_without_leaving(page, "a.dl-report-error--toc"))
     assert address == f"{REPOSITORY}/issues/new"
     assert fields["title"].endswith(f"— {quiz}") and ("[誤り]" if lang == "ja" else "[Error]") in fields["title"]

@@ -21,7 +21,12 @@
     return found;
   }
 
-  function sectionInView() {  // the section that reaches the reading line, a third down the window
+  function sectionInView() {
+    // The section the table of contents marks as being read (desktop), so that "this section" is
+    // the one the reader sees highlighted; else the one that reaches a third down the window.
+    var active = document.querySelector(".md-nav--secondary .md-nav__link--active");
+    var marked = active && document.getElementById(decodeURIComponent(active.hash.slice(1)));
+    if (marked && headings().indexOf(marked) >= 0) return marked;
     var line = window.innerHeight / 3;
     var found = null;
     headings().some(function (h) {
