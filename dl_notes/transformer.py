@@ -210,12 +210,24 @@ class AddNorm:
         return self.norm.backward(dout)
 
 
-def _collect(parts: dict[str, object], attr: str) -> dict[str, np.ndarray]:
-    """The ``params`` or ``grads`` of named parts, keyed ``part_name``."""
-    return {f"{prefix}_{name}": value for prefix, part in parts.items() for name, value in getattr(part, attr).items()}
+class _Sublayers:
+    """A layer built of named sublayers (``_parts``): their ``params`` and ``grads``, keyed ``part_name``."""
+
+    _parts: dict[str, object]
+
+    @property
+    def params(self) -> dict[str, np.ndarray]:
+        return self._collect("params")
+
+    @property
+    def grads(self) -> dict[str, np.ndarray]:
+        return self._collect("grads")
+
+    def _collect(self, attr: str) -> dict[str, np.ndarray]:
+        return {f"{prefix}_{name}": value for prefix, part in self._parts.items() for name, value in getattr(part, attr).items()}
 
 
-class EncoderLayer:
+class EncoderLayer(_Sublayers):
     r"""One encoder layer: self-attention and the position-wise network, each with a residual and layer norm.
 
     $$
@@ -245,14 +257,6 @@ class EncoderLayer:
         self.norm2 = AddNorm(d_model, dtype=dtype)
         self._parts = {"att": self.attention, "norm1": self.norm1, "ffn": self.ffn, "norm2": self.norm2}
 
-    @property
-    def params(self) -> dict[str, np.ndarray]:
-        return _collect(self._parts, "params")
-
-    @property
-    def grads(self) -> dict[str, np.ndarray]:
-        return _collect(self._parts, "grads")
-
     def forward(self, x: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
         """``x`` (N, T, d_model); ``mask`` (True where a key is hidden) broadcastable to (N, T, T)."""
         z = self.norm1.forward(x, self.attention.forward(x, x, x, mask))
@@ -265,7 +269,7 @@ class EncoderLayer:
         return dx + sum(self.attention.backward(dx))
 
 
-class DecoderLayer:
+class DecoderLayer(_Sublayers):
     r"""One decoder layer: masked self-attention, cross-attention to the encoder's output, and the position-wise network.
 
     $$
@@ -298,14 +302,6 @@ class DecoderLayer:
         self.norm3 = AddNorm(d_model, dtype=dtype)
         self._parts = {"self": self.self_attention, "norm1": self.norm1, "cross": self.cross_attention,
                        "norm2": self.norm2, "ffn": self.ffn, "norm3": self.norm3}
-
-    @property
-    def params(self) -> dict[str, np.ndarray]:
-        return _collect(self._parts, "params")
-
-    @property
-    def grads(self) -> dict[str, np.ndarray]:
-        return _collect(self._parts, "grads")
 
     def forward(self, y: np.ndarray, memory: np.ndarray, self_mask: np.ndarray | None = None,
                 cross_mask: np.ndarray | None = None) -> np.ndarray:
