@@ -229,14 +229,14 @@ def plot_nms(result: Result, lang: str):
     with panels(lang, 2, size=(4.0, 3.2)) as (figure, axes):
         ax = axes[0, 0]
         ax.plot(x, [s["map"] for s in sweep], "o-", color=PALETTE[0])
-        ax.set(xticks=x, xticklabels=labels, xlabel=text["threshold"], ylabel=text["map"])
+        ax.set(xticks=x, xticklabels=labels, xlabel=text["threshold"], ylabel=text["map"], ylim=(0, 1.02))
         ax = axes[0, 1]
         ax.bar(x, [s["shown"] for s in sweep], color=PALETTE[0], alpha=0.4, label=text["shown"])
         ax.bar(x, [s["shown_duplicates"] for s in sweep], color=PALETTE[3], label=text["dups"])
         ax.axhline(v["data"]["test_objects"], color="#333333", ls="--", lw=1, label=text["objects"])
         ax.set(xticks=x, xticklabels=labels, xlabel=text["threshold"],
                ylabel=text["count"].format(d=v["config"]["display_threshold"]),
-               ylim=(0, 1.35 * max(s["shown"] for s in sweep)))
+               ylim=(0, 1.35 * max(*(s["shown"] for s in sweep), v["data"]["test_objects"])))
         ax.legend(fontsize="small", loc="upper center", ncols=2)
         figure.suptitle(text["sweep_title"])
     return figure
