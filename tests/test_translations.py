@@ -185,16 +185,24 @@ def test_a_notebook_code_line_counts(tmp_path):
     path = notebooks / "nb.en.py"
     path.write_text(path.read_text(encoding="utf-8").replace("n=3", "n=4"), encoding="utf-8")
     assert [(d.page, d.key, d.title, d.stale) for d in drift(tmp_path)] == [("notebooks/nb.py", "(1)", "結果", "ja")]
+    japanese = render(tmp_path, "ja", "notebooks/nb/", "notebooks/nb.ipynb", '<h1 id="t">T</h1><h2 id="結果">結果</h2>')
+    assert japanese.index("</h1>") < japanese.index("dl-translation-notice") < japanese.index("<h2")
+    assert '<a href="../../en/notebooks/nb/" hreflang="en">結果</a>' in japanese
 
 
-def render(docs: Path, lang: str, url: str) -> str:
-    """A page as a reader gets it: Markdown to HTML, then the plugin's on_pre_build and on_page_content."""
+def render(docs: Path, lang: str, url: str, src: str = "p.md", page_html: str | None = None) -> str:
+    """A page as a reader gets it: Markdown to HTML, then the plugin's on_pre_build and on_page_content.
+
+    ``src`` is the language-free source path the i18n plugin gives the page (``norm_src_uri``).
+    """
     config = SimpleNamespace(docs_dir=str(docs), plugins={"i18n": SimpleNamespace(current_language=lang)})
-    page = SimpleNamespace(file=SimpleNamespace(src_uri="p.md"), url=url)
-    source = (docs / f"p.{lang}.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    page = SimpleNamespace(file=SimpleNamespace(src_uri=src.replace(".", f".{lang}.", 1), norm_src_uri=src), url=url)
+    if page_html is None:
+        source = (docs / f"p.{lang}.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+        page_html = markdown.markdown(source, extensions=["attr_list", "toc"])
     plugin = Plugin()
     plugin.on_pre_build(config)
-    return plugin.on_page_content(markdown.markdown(source, extensions=["attr_list", "toc"]), page, config, None)
+    return plugin.on_page_content(page_html, page, config, None)
 
 
 def test_the_stale_page_shows_a_notice_at_its_section_in_its_language(docs):
@@ -222,4 +230,4 @@ def test_a_stale_lead_or_missing_section_is_listed_under_the_title(docs):
     (docs / "p.ja.md").open("a", encoding="utf-8").write("\n## 追加 {: #extra }\n\n本文です。\n")
     english = render(docs, "en", "en/p/")
     assert english.index("</h1>") < english.index("dl-translation-notice") < english.index("An introduction")
-    assert '<a href="../../p/" hreflang="ja">the introduction</a>, <a href="../../p/#extra" hreflang="ja">追加</a>' in english
+    assert '<a href="../../p/" hreflang="ja">the introduction</a>, <a href="../../p/#extra" hreflang="ja" lang="ja">追加</a>' in english

@@ -473,6 +473,7 @@ class Stale:
     title: str
     here: bool      # the section has a heading with this anchor on this page
     there: bool     # ... and on the twin page (link to it)
+    title_lang: str = ""   # the language of ``title`` when it is not the page's (a section only the twin has)
 
 
 def stale_sections(drifts: list[Drift], notebook: bool = False) -> dict[str, list[Stale]]:
@@ -480,7 +481,7 @@ def stale_sections(drifts: list[Drift], notebook: bool = False) -> dict[str, lis
 
     >>> d = [Drift("p.md", "a", "A", "en", ("ja", "en"), "x"), Drift("p.md", "b", "B", None, ("ja", "en"))]
     >>> stale_sections(d)
-    {'en': [Stale(key='a', title='A', here=True, there=True)]}
+    {'en': [Stale(key='a', title='A', here=True, there=True, title_lang='')]}
     """
     found: dict[str, list[Stale]] = {}
     for d in drifts:
@@ -489,7 +490,8 @@ def stale_sections(drifts: list[Drift], notebook: bool = False) -> dict[str, lis
         fresh = "en" if d.stale == "ja" else "ja"
         anchored = d.key != LEAD and not notebook and not d.key.startswith("(")
         found.setdefault(d.stale, []).append(
-            Stale(d.key, d.title, anchored and d.stale in d.present, anchored and fresh in d.present))
+            Stale(d.key, d.title, anchored and d.stale in d.present, anchored and fresh in d.present,
+                  "" if d.stale in d.present else fresh))
     return found
 
 
@@ -501,24 +503,25 @@ def notice_html(lang: str, twin_url: str, stale: list[Stale], at_section: bool) 
     <p class="admonition-title">翻訳の更新待ち</p>
     <p>この節は英語版の更新に翻訳が追いついていない可能性があります。最新の内容は<a href="../en/lstm/#quiz" hreflang="en">英語版</a>をご覧ください。</p>
     </div>
-    >>> print(notice_html("en", "../../lstm/", [Stale("(lead)", "", False, False), Stale("b", "B", False, True)], False))
+    >>> print(notice_html("en", "../../lstm/", [Stale("(lead)", "", False, False), Stale("b", "節", False, True, "ja")], False))
     <div class="admonition warning dl-translation-notice" data-search-exclude>
     <p class="admonition-title">Translation update pending</p>
-    <p>These parts of this page may lag behind the Japanese version, which was updated since they were translated: <a href="../../lstm/" hreflang="ja">the introduction</a>, <a href="../../lstm/#b" hreflang="ja">B</a>. See <a href="../../lstm/" hreflang="ja">the Japanese page</a>.</p>
+    <p>These parts of this page may lag behind the Japanese version, which was updated since they were translated: <a href="../../lstm/" hreflang="ja">the introduction</a>, <a href="../../lstm/#b" hreflang="ja" lang="ja">節</a>. See <a href="../../lstm/" hreflang="ja">the Japanese page</a>.</p>
     </div>
     """
     text, twin = TEXT[lang], "en" if lang == "ja" else "ja"
 
-    def link(label: str, anchor: str | None = None) -> str:
+    def link(label: str, anchor: str | None = None, label_lang: str = "") -> str:
         href = twin_url + (f"#{anchor}" if anchor else "")
-        return f'<a href="{html.escape(href)}" hreflang="{twin}">{html.escape(label)}</a>'
+        lang_attr = f' lang="{label_lang}"' if label_lang and label_lang != lang else ""
+        return f'<a href="{html.escape(href)}" hreflang="{twin}"{lang_attr}>{html.escape(label)}</a>'
 
     if at_section:
         (one,) = stale
         body = text["section"].format(link=link(text["twin"], one.key if one.there else None))
     else:
-        links = text["sep"].join(link(text["lead"] if s.key == LEAD else s.title, s.key if s.there else None)
-                                 for s in stale)
+        links = text["sep"].join(link(text["lead"] if s.key == LEAD else s.title, s.key if s.there else None,
+                                      s.title_lang) for s in stale)
         body = text["page"].format(links=links, link=link(text["twin"]))
     return (f'<div class="admonition warning dl-translation-notice" data-search-exclude>\n'
             f'<p class="admonition-title">{text["title"]}</p>\n<p>{body}</p>\n</div>')
@@ -577,8 +580,8 @@ class Plugin(BasePlugin):
         for name in {d.page for d in found}:
             self._stale[name] = stale_sections([d for d in found if d.page == name], name.endswith(".py"))
         if found:
-            log.info(f"{len(found)} sections of {len(self._stale)} pages drifted between the languages; "
-                     f"readers see a notice. Details: {COMMAND} check")
+            log.info(f"translations: {len(found)} section(s) of {len(self._stale)} page(s) drifted apart; "
+                     f"stale pages show readers a notice. Details: {COMMAND} check")
 
     def on_page_content(self, page_html, page, config, files):
         lang = config.plugins["i18n"].current_language
