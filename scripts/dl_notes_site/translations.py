@@ -387,7 +387,7 @@ def load_record(text: str) -> dict[str, Hashes]:
     """
     fix = f"rewrite the record with `{COMMAND} record --all` once the translations agree"
     try:
-        data = yaml.safe_load(text) or {}
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}   # libyaml: 10x faster
     except yaml.YAMLError as error:
         raise RecordError(f"docs/{RECORD} is not valid YAML ({error}); {fix}") from None
     if not isinstance(data, dict):
