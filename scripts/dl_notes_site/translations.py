@@ -598,8 +598,13 @@ def main(argv: list[str]) -> int:
         found = drift()
         for d in found:
             print(d.message())
-        print(f"{len(found)} sections drifted" if found else "every translation is in step with the record")
-        return 1 if found else 0
+        if not found:
+            print("every translation is in step with the record")
+            return 0
+        pages = sorted({d.name for d in found})
+        print(f"{len(found)} section(s) of {len(pages)} page(s) drifted. Once each pair says the same thing:\n"
+              f"  {COMMAND} record {' '.join(pages)}")
+        return 1
     if argv[:1] == ["record"] and argv[1:]:
         for name in record_pages(argv[1:]):
             print(f"recorded: {name}")
