@@ -26,7 +26,9 @@ agree, so the check fails until someone who has read both runs
 trailing spaces, indentation of prose, how paragraphs are wrapped, blank lines. A changed
 number, formula or code line counts. Covered: every ``docs/**/<page>.{ja,en}.md`` pair (chapters
 and the API reference's prose) and the notebooks' jupytext sources (markdown and code cells,
-sections by position since their headings have no anchors).
+sections by position since their headings have no anchors). The Japanese docstrings
+(``docs/api/ja/*.yml``) already carry a hash of the English docstring they translate
+(`api_japanese`), checked by ``tests/test_api_japanese.py``.
 
 The check (``python -m dl_notes_site.translations check``, and ``tests/test_translations.py``)
 fails on drift; the build does not. Until it is fixed, the stale page shows readers a notice in
