@@ -8,7 +8,9 @@ MkDocs plugins by entry points in ``pyproject.toml`` and listed in ``mkdocs.yml`
 - ``dl_notes/notebooks`` (`notebooks`): the jupytext notebooks executed (cached) and published;
 - ``dl_notes/math`` (`math_assets`): MathJax served from the installed package;
 - ``dl_notes/i18n_fixes`` (`i18n_fixes`), ``dl_notes/search`` (`search`),
-  ``dl_notes/japanese_text`` (`japanese_text`): repairs for bilingual pages and Japanese search.
+  ``dl_notes/japanese_text`` (`japanese_text`): repairs for bilingual pages and Japanese search;
+- ``dl_notes/translations`` (`translations`): each section of a page compared with its twin's
+  record in ``docs/data/translations.yml``; a notice to readers where a translation lags.
 
 mkdocs-macros loads `macros` (``fmt``, ``figure``, the benchmark tables) and mkdocstrings loads
 `griffe_results` (measurements in the API reference) by module name. Nothing here is loaded by
