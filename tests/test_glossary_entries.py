@@ -15,6 +15,7 @@ from dl_notes_site.glossary import terms
 from dl_notes_site.sections import DOCS, sections
 
 TERMS = terms()
+NOT_TEACHING = {"quiz", "see-also"}  # every chapter's last two sections
 JAPANESE = re.compile(r"[\u3041-\u30ff\u3400-\u9fff]")
 
 
@@ -34,6 +35,8 @@ def loose(text: str) -> str:
 def taught_problems(term) -> list[str]:
     if not term.taught or not term.anchor:
         return [f"{term.ja}: no `taught: <page>.md#<anchor>`"]
+    if term.anchor in NOT_TEACHING:
+        return [f"{term.ja}: {term.taught} is a quiz or a list of links, not the section that teaches the term"]
     problems = []
     for lang in ("ja", "en"):
         text = section_text(term.page, term.anchor, lang)
@@ -65,5 +68,6 @@ def test_a_wrong_link_is_caught():
 
     term = next(t for t in TERMS if t.ja == "重み減衰")
     assert taught_problems(replace(term, taught="lstm.md#quiz"))
+    assert taught_problems(replace(term, taught="regularization.md#see-also"))
     assert taught_problems(replace(term, taught="regularization.md#no-such-section"))
     assert taught_problems(replace(term, taught=None))
