@@ -13,6 +13,7 @@ import pytest
 
 from dl_notes_site.glossary import terms
 from dl_notes_site.sections import DOCS, sections
+from test_style import check_markdown
 
 TERMS = terms()
 NOT_TEACHING = {"quiz", "see-also"}  # every chapter's last two sections
@@ -61,6 +62,7 @@ def test_each_term_has_a_one_line_definition_in_both_languages(term):
     assert not JAPANESE.search(en) and en.endswith(".") and len(en) <= 160, f"{term.ja}: {en!r}"
     rejected = [variant for other in TERMS for variant in other.avoid if variant in ja]
     assert rejected == [], f"{term.ja}: the definition uses the rejected spellings {rejected}"
+    assert check_markdown(ja, "ja") == [] and check_markdown(en, "en") == [], f"{term.ja}: the site's style"
 
 
 def test_a_wrong_link_is_caught():
