@@ -23,15 +23,16 @@ from the built files as they are zipped, in one pass:
    knows how to run inside the ``iframe-worker`` shim (MIT, vendored unchanged in
    ``docs/javascripts/vendor/``), which each page of the copy loads before Material's bundle.
    Each language keeps its own index, written by `dl_notes/search` (``search.py``): it is
-   inlined as it is, with its locations pointed at ``index.html`` (`offline_location`). The
-   bundle's patch by ``search.py`` (the index loaded when search is opened) works unchanged.
+   inlined as it is, with its locations pointed at ``index.html`` (`offline_location`).
+   ``search.py``'s patch of the bundle (the index loaded when search is opened) loads it at
+   once from ``file://``, where Material itself asks for it only once search is open.
 3. What the copy leaves out (`skipped`): the archives themselves, the ``.ipynb`` files, the
    sitemaps, the 404 page (a browser shows its own for a missing file), the inventory for other
    sites' API links, source maps and the JSON indexes (replaced by 2.).
 4. The home page (`downloads_list`, `fill_sizes`): the list is rendered with each size left
    empty, since no archive exists yet when the page is; after the archives are written, the
    built home pages get their real sizes. In the copy, the site archive's entry says that
-   this is the offline copy (`mark_offline_home`).
+   this is the offline copy and that notebooks come from the published site (`mark_offline_home`).
 
 Archives are deterministic (sorted entries, one fixed timestamp, fixed permissions): the same
 site gives the same bytes. ``mkdocs serve`` skips the site archive, the slow one (a rebuild on
@@ -42,8 +43,10 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import posixpath
 import re
+import time
 import tomllib
 import zipfile
 from collections.abc import Callable, Iterator
@@ -53,6 +56,8 @@ from urllib.parse import urljoin
 
 import dl_notes
 from mkdocs.plugins import BasePlugin, event_priority
+
+log = logging.getLogger("mkdocs.plugins.dl_notes.offline")
 
 DOWNLOADS = "downloads"
 SITE_ARCHIVE = "dl-notes-site.zip"
@@ -179,10 +184,14 @@ def offline_index(index_json: str) -> str:
 
 LABELS = {
     "ja": {"site": "サイト全体（日本語と英語、ZIP）", "notebooks-ja": "ノートブック（日本語、ZIP）",
-           "notebooks-en": "ノートブック（英語、ZIP）", "size": "（{}）", "reading": "いま読んでいるのが、このオフライン版です。",
+           "notebooks-en": "ノートブック（英語、ZIP）", "size": "（{}）",
+           "reading": "いま読んでいるのが、このオフライン版です。ノートブック（ZIP と各ページの .ipynb）は"
+                      "公開サイトからダウンロードするため、ネットワーク接続が必要です。",
            "serve": "（<code>make site</code> で作成されます）", "aria": "オフライン版のダウンロード"},
     "en": {"site": "The whole site (Japanese and English, ZIP)", "notebooks-ja": "Notebooks (Japanese, ZIP)",
-           "notebooks-en": "Notebooks (English, ZIP)", "size": " ({})", "reading": "You are reading this offline copy.",
+           "notebooks-en": "Notebooks (English, ZIP)", "size": " ({})",
+           "reading": "You are reading this offline copy. Notebooks (these archives and each page's .ipynb) "
+                      "download from the published site, which needs a network connection.",
            "serve": " (made by <code>make site</code>)", "aria": "Offline downloads"},
 }
 PLACEHOLDER = '<div class="dl-offline"></div>'
@@ -248,7 +257,7 @@ def mark_offline_home(page_html: str, lang: str) -> str:
     """The home page of the offline copy: its entry for the site archive says that this is it.
 
     >>> mark_offline_home(downloads_list("en", ""), "en").split("\\n")[1]
-    '<li data-offline-archive="dl-notes-site.zip">You are reading this offline copy.</li>'
+    '<li data-offline-archive="dl-notes-site.zip">You are reading this offline copy. Notebooks (...) download from the published site, which needs a network connection.</li>'
     """
     return SITE_ITEM.sub(f'<li data-offline-archive="{SITE_ARCHIVE}">{LABELS[lang]["reading"]}</li>', page_html, count=1)
 
@@ -262,14 +271,14 @@ STORED = (".png", ".jpg", ".jpeg", ".gif", ".woff", ".woff2", ".gz", ".zip")  # 
 def write_archive(path: Path, entries: dict[str, Callable[[], bytes]]) -> int:
     """A deterministic zip of ``entries`` (name -> what makes its bytes), written in name order
     under one fixed timestamp to a temporary name, renamed when complete; its size in bytes."""
-    partial = path.with_name(path.name + ".partial")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+    unfinished = path.with_name(path.name + ".partial")
+    with zipfile.ZipFile(unfinished, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for name in sorted(entries):
             info = zipfile.ZipInfo(name, FIXED_TIME)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_STORED if name.lower().endswith(STORED) else zipfile.ZIP_DEFLATED
             archive.writestr(info, entries[name]())
-    partial.replace(path)
+    unfinished.replace(path)
     return path.stat().st_size
 
 
@@ -328,7 +337,7 @@ jupyter lab
 ```
 
 `dl_notes` はこのフォルダから読み込まれるので、インストールは不要です。実験の結果は初回の実行時に
-計算され、キャッシュ（`~/.cache/dl-notes`、環境変数 `DL_NOTES_CACHE` で変更できます）に保存されます。
+計算され、キャッシュ（`~/.cache/dl_notes`、環境変数 `DL_NOTES_CACHE` で変更できます）に保存されます。
 最新のコードとテストはリポジトリ（{repo}）にあります。
 """,
     "en": """\
@@ -347,7 +356,7 @@ jupyter lab
 ```
 
 `dl_notes` is imported from this folder: it needs no installation. Experiment results are
-computed the first time they are needed and cached (in `~/.cache/dl-notes`; the environment
+computed the first time they are needed and cached (in `~/.cache/dl_notes`; the environment
 variable `DL_NOTES_CACHE` changes where). The latest code and its tests are in the repository
 ({repo}).
 """,
@@ -445,7 +454,11 @@ def on_post_build(config):
              for lang in i18n.config.languages if lang.build}
     pyproject = tomllib.loads((Path(config.config_file_path).parent / "pyproject.toml").read_text(encoding="utf-8"))
     repo = next((s["link"] for s in config.extra.get("social", []) if "github" in s["link"]), config.site_url)
-    write_downloads(Path(config.site_dir), homes, config.site_url, repo, pyproject, with_site=_command["name"] != "serve")
+    start = time.perf_counter()
+    sizes = write_downloads(Path(config.site_dir), homes, config.site_url, repo, pyproject,
+                            with_site=_command["name"] != "serve")
+    log.info("offline: %s written in %.1f s", ", ".join(f"{name} ({human_size(size)})" for name, size in sizes.items()
+                                                     if size is not None), time.perf_counter() - start)
 
 
 class Plugin(BasePlugin):
