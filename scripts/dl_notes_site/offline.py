@@ -453,7 +453,8 @@ def on_post_build(config):
     homes = {("" if lang.default else f"{lang.locale}/") + "index.html": lang.locale
              for lang in i18n.config.languages if lang.build}
     pyproject = tomllib.loads((Path(config.config_file_path).parent / "pyproject.toml").read_text(encoding="utf-8"))
-    repo = next((s["link"] for s in config.extra.get("social", []) if "github" in s["link"]), config.site_url)
+    repo = config.extra.get("repository") or next(
+        (s["link"] for s in config.extra.get("social", []) if "github" in s["link"]), config.site_url)
     start = time.perf_counter()
     sizes = write_downloads(Path(config.site_dir), homes, config.site_url, repo, pyproject,
                             with_site=_command["name"] != "serve")
