@@ -65,7 +65,7 @@ def test_no_link_needs_a_web_server(copy):
                 target = posixpath.normpath(posixpath.join(posixpath.dirname(name), re.split(r"[#?]", url)[0]))
                 if target not in copy:
                     problems.append(f"{name}: {url} (no such file)")
-    assert problems[:20] == [] and len(problems) == 0
+    assert problems[:20] == []
 
 
 def test_every_page_loads_the_worker_shim_before_the_bundle(copy):
@@ -126,7 +126,7 @@ def test_a_notebook_archive_holds_its_language_notebooks_the_package_and_a_readm
         assert "numpy" in readme and "matplotlib" in readme and "jupyter lab" in readme
 
 
-def test_the_archives_are_deterministic(site, site_zip):
+def test_the_archives_are_deterministic(site):
     """Sorted entries and one fixed timestamp: the same site gives the same bytes."""
     for name in offline.ARCHIVES:
         with zipfile.ZipFile(site / offline.DOWNLOADS / name) as archive:
