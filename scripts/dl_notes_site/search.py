@@ -41,8 +41,10 @@ load (585 KB compressed for the Japanese pages by issue 19, a third of a page's 
 growing with every chapter), though most visits never search. ``defer_index`` makes the bundle
 fetch it on the first focus, tap or hover of the search box instead (or at once when the URL
 carries a ``?q=`` query). Material's query field emits its current value when the worker becomes
-ready, so what a reader typed while the index arrived is searched. As with 4., the build fails if
-the bundle no longer has the code this patches.
+ready, so what a reader typed while the index arrived is searched. From ``file://`` (the offline
+copy, ``offline.py``) it loads at once when asked: there Material itself asks only once search is
+open, after the event that opened it, and waiting for another one left search initialising. As
+with 4., the build fails if the bundle no longer has the code this patches.
 
 6. Synonyms and the other language. Each glossary term's section that teaches it carries the
 term's synonyms and its name in the other language as index tags (`with_glossary_tags`), so
@@ -220,7 +222,7 @@ LAZY_INDEX = (LAZY_MARK + "new {observable}(s=>{{let d=!1,f=e=>{{e.target instan
               "e.target.closest('.md-search,[data-md-toggle=search]')&&go()}},"
               "on=a=>['focusin','change','pointerover'].forEach(t=>a(t,f,!0)),"
               "go=()=>{{d||(d=!0,on(removeEventListener),{load}().subscribe(s))}};"
-              "/[?&]q=/.test(location.search)?go():on(addEventListener)}})")
+              "location.protocol==='file:'||/[?&]q=/.test(location.search)?go():on(addEventListener)}})")
 
 
 def defer_index(source: str) -> str:
