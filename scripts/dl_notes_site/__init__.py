@@ -10,7 +10,8 @@ MkDocs plugins by entry points in ``pyproject.toml`` and listed in ``mkdocs.yml`
 - ``dl_notes/i18n_fixes`` (`i18n_fixes`), ``dl_notes/search`` (`search`),
   ``dl_notes/japanese_text`` (`japanese_text`): repairs for bilingual pages and Japanese search.
 
-mkdocs-macros loads `macros` (``fmt``, ``figure``, the benchmark tables) and mkdocstrings loads
+mkdocs-macros loads `macros` (``fmt``, ``figure``, the benchmark tables, the course map's tables
+from `course_map`) and mkdocstrings loads
 `griffe_results` (measurements in the API reference) by module name. Nothing here is loaded by
 file path, and nothing edits ``sys.path``.
 """

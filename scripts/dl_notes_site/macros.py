@@ -8,7 +8,10 @@
 - ``{{ bench_tables() }}``: the speed tables of ``scripts/bench.py``, drawn from its recorded
   output ``docs/data/bench.json`` (also available as ``bench``), in the page's language;
 - ``{{ course_outline() }}``: every part of the course and its pages, with their descriptions,
-  drawn from ``nav`` (see ``navigation.py``), in the page's language.
+  drawn from ``nav`` (see ``navigation.py``), in the page's language;
+- ``{{ course_map("notebooks", 3) }}``: a table of the course map (the course's sections, a
+  book's chapters or the exercise notebooks of one day or book) linked to the sections here that
+  cover them, from ``docs/data/course_map.yml`` (see ``course_map.py``), in the page's language.
 
 The values themselves arrive as ``results`` and ``runs`` through ``config.extra`` (see the
 ``dl_notes/experiments`` plugin).
@@ -23,6 +26,7 @@ import re
 from pathlib import Path
 
 from dl_notes.experiments import figure_filename
+from dl_notes_site import course_map as course_map_data
 from dl_notes_site import navigation
 from dl_notes_site.bench_tables import markdown_tables
 
@@ -107,6 +111,12 @@ def define_env(env):
         parts = navigation.course_outline(env.conf["nav"], translations, language(), Path(env.conf["docs_dir"]))
         page_src = getattr(env.page.file, "norm_src_uri", env.page.file.src_uri)
         return navigation.outline_markdown(parts, language(), page_src, heading_level)
+
+    @env.macro
+    def course_map(kind: str, group: int) -> str:
+        """The course map's table of ``kind`` ('course', 'book', 'notebooks') for one day or book."""
+        page_src = getattr(env.page.file, "norm_src_uri", env.page.file.src_uri)
+        return course_map_data.wrapped(course_map_data.table(course_map_data.rows(), kind, group, language(), page_src))
 
     @env.macro
     def figure(experiment: str, name: str, alt: str, caption: str) -> str:
