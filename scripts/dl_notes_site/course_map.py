@@ -19,6 +19,7 @@ import html
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -98,8 +99,14 @@ def parse(data: dict) -> list[Row]:
 
 
 def rows(path: Path = DATA) -> list[Row]:
-    """Every row of ``docs/data/course_map.yml`` (read on each call: a live preview sees edits)."""
-    return parse(yaml.safe_load(path.read_text(encoding="utf-8")))
+    """Every row of ``docs/data/course_map.yml``, read again when the file changes (a live preview sees edits)."""
+    return list(_rows(path, path.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=4)
+def _rows(path: Path, mtime_ns: int) -> tuple[Row, ...]:
+    # Each of the page's ten tables asks for the rows; parse the YAML once per version of the file.
+    return tuple(parse(yaml.safe_load(path.read_text(encoding="utf-8"))))
 
 
 def page_title(source: str) -> str:
@@ -130,13 +137,20 @@ def target_title(target: str, lang: str, docs: Path = DOCS) -> tuple[str, str | 
     path = docs / page.replace(".md", f".{lang}.md")
     if not page.endswith(".md") or not path.is_file():
         raise ValueError(f"course_map.yml: {target}: no page {path.name} in docs/")
-    source = path.read_text(encoding="utf-8")
+    title, section_titles = _titles(path, path.stat().st_mtime_ns)
     if not anchor:
-        return page_title(source), None
-    for section in sections(source):
-        if section.anchor == anchor:
-            return page_title(source), section.title
-    raise ValueError(f"course_map.yml: {target}: {path.name} has no section {{: #{anchor} }}")
+        return title, None
+    if anchor not in section_titles:
+        raise ValueError(f"course_map.yml: {target}: {path.name} has no section {{: #{anchor} }}")
+    return title, section_titles[anchor]
+
+
+@lru_cache(maxsize=256)
+def _titles(path: Path, mtime_ns: int) -> tuple[str, dict[str, str]]:
+    """A page's title and its sections' titles by anchor, parsed once per version of the file
+    (a page is the target of many rows; the modification time keeps a live preview current)."""
+    source = path.read_text(encoding="utf-8")
+    return page_title(source), {s.anchor: s.title for s in sections(source) if s.anchor}
 
 
 def links(targets: tuple[str, ...], lang: str, from_src: str, docs: Path = DOCS) -> str:
