@@ -16,7 +16,8 @@ MkDocs plugins by entry points in ``pyproject.toml`` and listed in ``mkdocs.yml`
 - ``dl_notes/offline`` (`offline`): the site and each language's notebooks as downloadable
   archives, the site's made to work from ``file://``, search included.
 
-mkdocs-macros loads `macros` (``fmt``, ``figure``, the benchmark tables) and mkdocstrings loads
+mkdocs-macros loads `macros` (``fmt``, ``figure``, the benchmark tables, the course map's tables
+from `course_map`) and mkdocstrings loads
 `griffe_results` (measurements in the API reference) by module name. Nothing here is loaded by
 file path, and nothing edits ``sys.path``.
 """

@@ -10,7 +10,10 @@
 - ``{{ course_outline() }}``: every part of the course and its pages, with their descriptions,
   drawn from ``nav`` (see ``navigation.py``), in the page's language;
 - ``{{ glossary_entries() }}``: every term of ``docs/glossary.yml`` with its definition and the
-  section that teaches it, by part and chapter (see ``glossary.py``), in the page's language.
+  section that teaches it, by part and chapter (see ``glossary.py``), in the page's language;
+- ``{{ course_map("notebooks", 3) }}``: a table of the course map (the course's sections, a
+  book's chapters or the exercise notebooks of one day or book) linked to the sections here that
+  cover them, from ``docs/data/course_map.yml`` (see ``course_map.py``), in the page's language.
 
 The values themselves arrive as ``results`` and ``runs`` through ``config.extra`` (see the
 ``dl_notes/experiments`` plugin).
@@ -25,6 +28,7 @@ import re
 from pathlib import Path
 
 from dl_notes.experiments import figure_filename
+from dl_notes_site import course_map as course_map_data
 from dl_notes_site import glossary, navigation
 from dl_notes_site.bench_tables import markdown_tables
 
@@ -118,6 +122,12 @@ def define_env(env):
     def glossary_entries() -> str:
         """Every glossary term with its definition and teaching section, by part and chapter, in the page's language."""
         return glossary.glossary_markdown(outline(), language(), Path(env.conf["docs_dir"]))
+
+    @env.macro
+    def course_map(kind: str, group: int) -> str:
+        """The course map's table of ``kind`` ('course', 'book', 'notebooks') for one day or book."""
+        page_src = getattr(env.page.file, "norm_src_uri", env.page.file.src_uri)
+        return course_map_data.wrapped(course_map_data.table(course_map_data.rows(), kind, group, language(), page_src))
 
     @env.macro
     def figure(experiment: str, name: str, alt: str, caption: str) -> str:
