@@ -26,11 +26,15 @@
     } catch (error) { /* kept in memory for this visit */ }
   }
 
-  // MathJax typesets the page once at start-up; an answer it had not reached (or that arrived
-  // later) is typeset when it is revealed, in sequence with MathJax's own work.
+  // MathJax typesets the page's .arithmatex once, at start-up. The bank's answers hold their
+  // formulas as .dl-quiz-math (quiz_bank.py), so that start-up is not spent on hundreds of hidden
+  // formulas: revealing an answer makes them .arithmatex and typesets them, in sequence with
+  // MathJax's own work (if MathJax has not started yet, its start-up finds them).
   function typesetWhenOpened(details) {
     details.addEventListener("toggle", () => {
-      if (!details.open || !window.MathJax || !MathJax.startup || !MathJax.startup.promise) return;
+      if (!details.open) return;
+      for (const el of details.querySelectorAll(".dl-quiz-math")) el.className = "arithmatex";
+      if (!window.MathJax || !MathJax.startup || !MathJax.startup.promise) return;
       const pending = [...details.querySelectorAll(".arithmatex")].some((el) => !el.querySelector("mjx-container"));
       if (!pending) return;
       MathJax.startup.promise = MathJax.startup.promise

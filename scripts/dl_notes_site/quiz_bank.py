@@ -157,15 +157,34 @@ def mark_questions(page_html: str, src: str) -> tuple[str, list[Question]]:
         else:
             depth -= 1
             if depth == 0 and start is not None:
-                inner = page_html[start:token.start()]
+                number = len(questions) + 1
+                inner = number_code_blocks(page_html[start:token.start()], quiz_id(src, number))
                 summary = SUMMARY.match(inner)
                 if not summary:
-                    raise ValueError(f"quiz_bank: question {len(questions) + 1} of {src} has no <summary> (its title)")
-                questions.append(Question(src, len(questions) + 1, section, section_title,
+                    raise ValueError(f"quiz_bank: question {number} of {src} has no <summary> (its title)")
+                questions.append(Question(src, number, section, section_title,
                                           summary.group(1).strip(), inner[summary.end():].strip()))
-                start = None
+                out.append(inner)
+                at, start = token.start(), None
     out.append(page_html[at:])
     return "".join(out), questions
+
+
+PRE = re.compile(r"<pre(?=[\s>])(?![^>]*\sid=)")
+
+
+def number_code_blocks(fragment: str, qid: str) -> str:
+    """Each ``<pre>`` of a question gets the id ``<qid>-code-<k>``.
+
+    Material names a code block after the closest element with an id (``__code_<id>``) and its
+    copy button copies ``#__code_<id> > code``: once the question has an id, two blocks of one
+    answer would share a name, and the second button would copy the first block.
+
+    >>> number_code_blocks('<pre><code>a</code></pre><pre class="x"><code>b</code></pre>', "quiz-lstm-1")
+    '<pre id="quiz-lstm-1-code-1"><code>a</code></pre><pre id="quiz-lstm-1-code-2" class="x"><code>b</code></pre>'
+    """
+    count = iter(range(1, fragment.count("<pre") + 1))
+    return PRE.sub(lambda m: f'<pre id="{qid}-code-{next(count)}"', fragment)
 
 
 def rebase(url: str, from_url: str, to_url: str) -> str:
@@ -190,29 +209,38 @@ def rebase(url: str, from_url: str, to_url: str) -> str:
 
 ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 ID = re.compile(r'(\s(?:id|name)=")([^"]*)(")')
+MATH = re.compile(r'(<(?:span|div) class=")arithmatex(")')
 
 
 def answer_for_bank(fragment: str, prefix: str, from_url: str, to_url: str) -> str:
-    """A question's HTML as the bank shows it: its ids prefixed (``<prefix>-<id>``), its links rebased.
+    """An answer's HTML as the bank shows it: ids prefixed (``<prefix>-<id>``), links rebased, math deferred.
 
     Anchors inside the fragment (a code block's line anchors ``#__codelineno-2-1``) follow their
     renamed ids; the ids would otherwise repeat across chapters. Other links go where they went.
+    Formulas get the class ``dl-quiz-math`` instead of ``arithmatex``, so that MathJax, which
+    typesets the ``arithmatex`` elements at start-up, leaves them until the answer is revealed
+    (quiz_bank.js gives the class back then): the bank has about 400 formulas in its answers,
+    seconds of a phone's time, and a reader reveals a few.
 
     >>> answer_for_bank('<a id="l1" name="l1" href="#l1"></a><a href="#eq">e</a><img src="../a.svg">',
     ...                 "quiz-lstm-1", "lstm/", "quiz_bank/")
     '<a id="quiz-lstm-1-l1" name="quiz-lstm-1-l1" href="#quiz-lstm-1-l1"></a><a href="../lstm/#eq">e</a><img src="../a.svg">'
+    >>> answer_for_bank('<span class="arithmatex">x</span>', "quiz-lstm-1", "lstm/", "quiz_bank/")
+    '<span class="dl-quiz-math">x</span>'
     """
     own = {m.group(2) for m in ID.finditer(fragment)}
 
     def link(match: re.Match) -> str:
         url = html.unescape(match.group(2))
         if url.startswith("#") and url[1:] in own:
-            new = f"#{prefix}-{url[1:]}"
+            new = url if url[1:].startswith(f"{prefix}-") else f"#{prefix}-{url[1:]}"
         else:
             new = rebase(url, from_url, to_url)
         return match.group(1) + html.escape(new, quote=True) + match.group(3)
 
-    fragment = ID.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}{m.group(3)}", fragment)
+    fragment = ID.sub(lambda m: m.group(0) if m.group(2).startswith(f"{prefix}-")   # already the question's own
+                      else f"{m.group(1)}{prefix}-{m.group(2)}{m.group(3)}", fragment)
+    fragment = MATH.sub(r"\1dl-quiz-math\2", fragment)
     return ATTRIBUTE.sub(link, fragment)
 
 
