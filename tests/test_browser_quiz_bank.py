@@ -102,18 +102,20 @@ def test_reveal_mark_reload_filter_and_clear(page, server, lang):
     shown = state(page)["shown"]
     assert first not in shown and second in shown and len(shown) == total - 1
 
-    # The other language's bank shows the same marks (the ids are shared).
-    load(page, bank_url(server, OTHER[lang]))
+    # The other language's bank shows the same marks (the ids are shared) ...
+    other = OTHER[lang]
+    load(page, bank_url(server, other))
     assert state(page)["pressed"] == {first: "known", second: "unknown"}
 
-    # Clear: a cancelled confirmation keeps the marks; an accepted one empties them.
-    load(page, bank_url(server, lang))
-    page.once("dialog", lambda dialog: dialog.dismiss())
+    # ... and clears them: a cancelled confirmation keeps the marks, an accepted one empties them.
+    messages = []
+    page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.dismiss()))
     page.click(".dl-quiz-bank__clear")
     assert state(page)["pressed"] == {first: "known", second: "unknown"}
-    page.once("dialog", lambda dialog: (dialog.message == LABELS[lang]["confirm"]) and dialog.accept())
+    page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.accept()))
     page.click(".dl-quiz-bank__clear")
-    assert state(page)["pressed"] == {} and state(page)["progress"] == progress(lang, 0, total, 0)
+    assert messages == [LABELS[other]["confirm"]] * 2
+    assert state(page)["pressed"] == {} and state(page)["progress"] == progress(other, 0, total, 0)
     page.reload(wait_until="load")
     assert state(page)["pressed"] == {}
     assert visit.problems == []

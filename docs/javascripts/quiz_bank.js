@@ -27,19 +27,34 @@
   }
 
   // MathJax typesets the page's .arithmatex once, at start-up. The bank's answers hold their
-  // formulas as .dl-quiz-math (quiz_bank.py), so that start-up is not spent on hundreds of hidden
-  // formulas: revealing an answer makes them .arithmatex and typesets them, in sequence with
-  // MathJax's own work (if MathJax has not started yet, its start-up finds them).
+  // formulas as <span class="dl-quiz-math" data-tex> (quiz_bank.py), so that start-up is not spent
+  // on hundreds of hidden formulas: revealing an answer makes them .arithmatex and typesets them,
+  // in sequence with MathJax's own work (if MathJax has not started yet, its start-up finds them).
+  // Answers revealed together (printing, "open all") are typeset in one batch.
+  let waiting = [];
+
+  function typeset(details) {
+    if (!window.MathJax || !MathJax.startup || !MathJax.startup.promise) return;
+    waiting.push(details);
+    if (waiting.length > 1) return;   // a batch is already on its way
+    MathJax.startup.promise = MathJax.startup.promise
+      .then(() => {
+        const batch = waiting;
+        waiting = [];
+        return MathJax.typesetPromise(batch);
+      })
+      .catch((error) => console.warn("MathJax could not typeset an answer:", error));
+  }
+
   function typesetWhenOpened(details) {
     details.addEventListener("toggle", () => {
       if (!details.open) return;
-      for (const el of details.querySelectorAll(".dl-quiz-math")) el.className = "arithmatex";
-      if (!window.MathJax || !MathJax.startup || !MathJax.startup.promise) return;
-      const pending = [...details.querySelectorAll(".arithmatex")].some((el) => !el.querySelector("mjx-container"));
-      if (!pending) return;
-      MathJax.startup.promise = MathJax.startup.promise
-        .then(() => MathJax.typesetPromise([details]))
-        .catch((error) => console.warn("MathJax could not typeset an answer:", error));
+      for (const el of details.querySelectorAll(".dl-quiz-math")) {
+        el.textContent = el.dataset.tex;
+        el.removeAttribute("data-tex");
+        el.className = "arithmatex";
+      }
+      if ([...details.querySelectorAll(".arithmatex")].some((el) => !el.querySelector("mjx-container"))) typeset(details);
     });
   }
 

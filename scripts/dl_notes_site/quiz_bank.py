@@ -209,7 +209,12 @@ def rebase(url: str, from_url: str, to_url: str) -> str:
 
 ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 ID = re.compile(r'(\s(?:id|name)=")([^"]*)(")')
-MATH = re.compile(r'(<(?:span|div) class=")arithmatex(")')
+MATH = re.compile(r'<(span|div) class="arithmatex">([^<]*)</\1>')  # the TeX inside is HTML-escaped text
+
+
+def deferred_math(match: re.Match) -> str:
+    tag, tex = match.group(1), match.group(2).replace('"', "&quot;")
+    return f'<{tag} class="dl-quiz-math" data-tex="{tex}"></{tag}>'
 
 
 def answer_for_bank(fragment: str, prefix: str, from_url: str, to_url: str) -> str:
@@ -217,16 +222,18 @@ def answer_for_bank(fragment: str, prefix: str, from_url: str, to_url: str) -> s
 
     Anchors inside the fragment (a code block's line anchors ``#__codelineno-2-1``) follow their
     renamed ids; the ids would otherwise repeat across chapters. Other links go where they went.
-    Formulas get the class ``dl-quiz-math`` instead of ``arithmatex``, so that MathJax, which
-    typesets the ``arithmatex`` elements at start-up, leaves them until the answer is revealed
-    (quiz_bank.js gives the class back then): the bank has about 400 formulas in its answers,
-    seconds of a phone's time, and a reader reveals a few.
+    A formula waits, as ``<span class="dl-quiz-math" data-tex="…">``, until its answer is
+    revealed; quiz_bank.js then makes it an ``arithmatex`` element again and has MathJax typeset
+    it. MathJax typesets every ``arithmatex`` element at start-up, and the bank's answers hold
+    about 400 formulas: seconds of a phone's time, for answers a reader reveals a few at a time.
+    The TeX waits in an attribute, not as text: a hidden answer's text is still the page's text
+    (copied, read out, and checked by the browser tests for raw TeX).
 
     >>> answer_for_bank('<a id="l1" name="l1" href="#l1"></a><a href="#eq">e</a><img src="../a.svg">',
     ...                 "quiz-lstm-1", "lstm/", "quiz_bank/")
     '<a id="quiz-lstm-1-l1" name="quiz-lstm-1-l1" href="#quiz-lstm-1-l1"></a><a href="../lstm/#eq">e</a><img src="../a.svg">'
-    >>> answer_for_bank('<span class="arithmatex">x</span>', "quiz-lstm-1", "lstm/", "quiz_bank/")
-    '<span class="dl-quiz-math">x</span>'
+    >>> answer_for_bank('<span class="arithmatex">(a &lt; b)</span>', "quiz-lstm-1", "lstm/", "quiz_bank/")
+    '<span class="dl-quiz-math" data-tex="(a &lt; b)"></span>'
     """
     own = {m.group(2) for m in ID.finditer(fragment)}
 
@@ -240,7 +247,7 @@ def answer_for_bank(fragment: str, prefix: str, from_url: str, to_url: str) -> s
 
     fragment = ID.sub(lambda m: m.group(0) if m.group(2).startswith(f"{prefix}-")   # already the question's own
                       else f"{m.group(1)}{prefix}-{m.group(2)}{m.group(3)}", fragment)
-    fragment = MATH.sub(r"\1dl-quiz-math\2", fragment)
+    fragment = MATH.sub(deferred_math, fragment)
     return ATTRIBUTE.sub(link, fragment)
 
 
