@@ -70,7 +70,7 @@ def test_reveal_mark_reload_filter_and_clear(page, server, lang):
     page.click(f"#{with_math} summary")
     assert answer.is_visible()
     page.wait_for_function("""id => { const math = document.querySelectorAll(`#${id} details .arithmatex`);
-        return math.length && [...math].every(m => m.querySelector('mjx-container')); }""", arg=with_math)
+        return math.length && [...math].every(m => m.querySelector('mjx-container')); }""", arg=with_math, timeout=10_000)
     # ... and each code block of a revealed answer has a copy button that copies that block
     # (no answer has two blocks today; test_quiz_bank.py checks that two would not share a name).
     with_code = page.evaluate("""() => [...document.querySelectorAll('.dl-quiz')]
