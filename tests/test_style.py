@@ -272,8 +272,10 @@ class ArticleText(HTMLParser):
     """The text a reader reads in a built page's ``<article>``: no code, preformatted text or math."""
 
     SKIP_TAGS = {"code", "pre", "script", "style", "svg", "kbd", "textarea"}
-    SKIP_CLASSES = {"arithmatex", "headerlink", "jp-CodeCell"}  # a notebook's code cells: input and output
-    SHOWN_AS = {"code": CODE, "pre": CODE, "kbd": CODE, "arithmatex": MATH}  # what prose keeps of them
+    # A notebook's code cells (jp-CodeCell): input and output. A quiz bank answer's formula waits
+    # as dl-quiz-math until the answer is revealed (quiz_bank.py): math all the same.
+    SKIP_CLASSES = {"arithmatex", "dl-quiz-math", "headerlink", "jp-CodeCell"}
+    SHOWN_AS = {"code": CODE, "pre": CODE, "kbd": CODE, "arithmatex": MATH, "dl-quiz-math": MATH}  # what prose keeps of them
     BLOCKS = {"p", "li", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "div", "br", "dt", "dd"}
     VOID = {"br", "img", "hr", "input", "meta", "link", "source", "wbr", "col", "area", "base", "embed"}
 
@@ -425,6 +427,8 @@ def test_the_rendered_text_leaves_out_code_and_math():
             '<p>正解率 92.3 % と <code>1e-07</code> と <span class="arithmatex">\\(1000\\)</span></p>'
             '<pre><code>5000 %</code></pre><figure><figcaption>差は 8.16e-07</figcaption></figure></article>')
     assert article_text(html) == "題名\n正解率 92.3 % と ⟨code⟩ と ⟨math⟩\n⟨code⟩\n差は 8.16e-07"
+    deferred = html.replace('class="arithmatex">\\(1000\\)', 'class="dl-quiz-math" data-tex="\\(1000\\)">')
+    assert "dl-quiz-math" in deferred and article_text(deferred) == article_text(html)
     assert [p.split(": ")[1] for p in check_rendered(html, "ja")] == ["percent", "e-notation"]
 
 

@@ -10,6 +10,7 @@ MkDocs plugins by entry points in ``pyproject.toml`` and listed in ``mkdocs.yml`
 - ``dl_notes/i18n_fixes`` (`i18n_fixes`), ``dl_notes/search`` (`search`),
   ``dl_notes/japanese_text`` (`japanese_text`): repairs for bilingual pages and Japanese search;
 - ``dl_notes/notebook_links`` (`notebook_links`): each chapter links its notebooks, each notebook its chapter;
+- ``dl_notes/quiz_bank`` (`quiz_bank`): an id on every question, and all of them on one page for practice;
 - ``dl_notes/tooltips`` (`tooltips`): a glossary term's definition on its first use in a page;
 - ``dl_notes/translations`` (`translations`): each section of a page compared with its twin's
   record in ``docs/data/translations.yml``; a notice to readers where a translation lags;
