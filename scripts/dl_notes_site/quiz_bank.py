@@ -41,7 +41,7 @@ from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import get_relative_url
 
 from dl_notes_site import navigation
-from dl_notes_site.sections import FENCE, slug
+from dl_notes_site.sections import prose_lines, slug
 
 QUESTION_SOURCE = re.compile(r"^\?\?\?\+? question\b")
 PLACEHOLDER = '<div class="dl-quiz-bank"></div>'
@@ -53,17 +53,7 @@ def count_in_source(markdown: str) -> int:
     >>> count_in_source('??? question "A?"\\n    a\\n\\n```\\n??? question "not one"\\n```\\n???+ question "B?"\\n')
     2
     """
-    count, fence = 0, None
-    for line in markdown.splitlines():
-        if match := FENCE.match(line):
-            marker = match.group(1)
-            if fence is None:
-                fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence):
-                fence = None
-        elif fence is None and QUESTION_SOURCE.match(line):
-            count += 1
-    return count
+    return sum(1 for _, line in prose_lines(markdown.splitlines()) if QUESTION_SOURCE.match(line))
 
 
 def check_twins(counts: Mapping[str, Mapping[str, int]]) -> None:

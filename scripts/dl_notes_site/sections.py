@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +44,18 @@ def sections(source: str) -> list[Section]:
     '## A {: #a }\\nx\\n```\\n## not a heading\\n```\\n'
     """
     lines = source.splitlines(keepends=True)
-    starts: list[tuple[int, re.Match]] = []
+    starts = [(number, match) for number, line in prose_lines(lines) if (match := HEADING.match(line.rstrip("\n")))]
+    bounds = [number for number, _ in starts] + [len(lines)]
+    return [Section(len(m.group(1)), m.group(2), m.group(3), number, "".join(lines[number:bounds[i + 1]]))
+            for i, (number, m) in enumerate(starts)]
+
+
+def prose_lines(lines: list[str]) -> Iterator[tuple[int, str]]:
+    """The lines outside fenced code blocks, with their 0-based numbers (fences themselves left out).
+
+    >>> list(prose_lines(["a", "```", "# code", "```", "b"]))
+    [(0, 'a'), (4, 'b')]
+    """
     fence = None
     for number, line in enumerate(lines):
         if match := FENCE.match(line):
@@ -52,12 +64,8 @@ def sections(source: str) -> list[Section]:
                 fence = marker
             elif marker[0] == fence[0] and len(marker) >= len(fence):
                 fence = None
-            continue
-        if fence is None and (match := HEADING.match(line.rstrip("\n"))):
-            starts.append((number, match))
-    bounds = [number for number, _ in starts] + [len(lines)]
-    return [Section(len(m.group(1)), m.group(2), m.group(3), number, "".join(lines[number:bounds[i + 1]]))
-            for i, (number, m) in enumerate(starts)]
+        elif fence is None:
+            yield number, line
 
 
 def slug(title: str) -> str:
