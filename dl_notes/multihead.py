@@ -34,7 +34,7 @@ import numpy as np
 from ._checks import array, count, float_dtype, forward_cache, generator, upstream_gradient
 from .attention import masked_softmax, softmax_backward
 
-__all__ = ["linear", "scaled_dot_product_attention", "scaled_dot_product_attention_backward", "padding_mask",
+__all__ = ["NamedParameters", "linear", "scaled_dot_product_attention", "scaled_dot_product_attention_backward", "padding_mask",
            "look_ahead_mask", "MultiHeadAttention"]
 
 
@@ -190,7 +190,34 @@ def look_ahead_mask(length: int) -> np.ndarray:
     return np.triu(np.ones((T, T), bool), k=1)
 
 
-class MultiHeadAttention:
+class NamedParameters:
+    """A layer whose parameters are the attributes named in ``param_names``, their gradients the same names with ``d``.
+
+    The course's layers keep ``W`` and ``dW`` as attributes; ``params`` and ``grads`` gather them
+    into the dictionaries an optimizer updates, in the order of ``param_names``.
+
+    Examples
+    --------
+    >>> class Scale(NamedParameters):
+    ...     param_names = ("w",)
+    ...     def __init__(self):
+    ...         self.w, self.dw = np.ones(2), np.zeros(2)
+    >>> Scale().params, Scale().grads
+    ({'w': array([1., 1.])}, {'w': array([0., 0.])})
+    """
+
+    param_names: tuple[str, ...] = ()
+
+    @property
+    def params(self) -> dict[str, np.ndarray]:
+        return {name: getattr(self, name) for name in self.param_names}
+
+    @property
+    def grads(self) -> dict[str, np.ndarray]:
+        return {name: getattr(self, "d" + name) for name in self.param_names}
+
+
+class MultiHeadAttention(NamedParameters):
     r"""Multi-head attention with $h$ heads of $d_k = d_{model}/h$ dimensions and its backward pass.
 
     $$
@@ -256,14 +283,6 @@ class MultiHeadAttention:
             setattr(self, "d" + name, np.zeros(shape, dtype))
         self.weights: np.ndarray | None = None
         self._cache = None
-
-    @property
-    def params(self) -> dict[str, np.ndarray]:
-        return {name: getattr(self, name) for name in self.param_names}
-
-    @property
-    def grads(self) -> dict[str, np.ndarray]:
-        return {name: getattr(self, "d" + name) for name in self.param_names}
 
     def _split(self, x: np.ndarray) -> np.ndarray:
         N, T, _ = x.shape

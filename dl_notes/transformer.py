@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import array, count, float_dtype, forward_cache, generator, upstream_gradient
-from .multihead import MultiHeadAttention, linear
+from .multihead import MultiHeadAttention, NamedParameters, linear
 from .normalization import LayerNorm
 
 __all__ = ["positional_encoding", "shift_matrix", "PositionwiseFeedForward", "AddNorm", "EncoderLayer",
@@ -109,7 +109,7 @@ def shift_matrix(k: int, d_model: int, base: float = 10000.0) -> np.ndarray:
     return M
 
 
-class PositionwiseFeedForward:
+class PositionwiseFeedForward(NamedParameters):
     r"""The position-wise feed-forward network: the same two-layer ReLU network at every position.
 
     $$
@@ -140,14 +140,6 @@ class PositionwiseFeedForward:
         self.b1, self.b2 = np.zeros(f, dtype), np.zeros(d, dtype)
         self.dW1, self.db1, self.dW2, self.db2 = (np.zeros_like(p) for p in (self.W1, self.b1, self.W2, self.b2))
         self._cache = None
-
-    @property
-    def params(self) -> dict[str, np.ndarray]:
-        return {name: getattr(self, name) for name in self.param_names}
-
-    @property
-    def grads(self) -> dict[str, np.ndarray]:
-        return {name: getattr(self, "d" + name) for name in self.param_names}
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         x = array("PositionwiseFeedForward.forward: x", x, ndim=3, layout="(N, T, d_model)")
