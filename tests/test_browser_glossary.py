@@ -42,6 +42,16 @@ def test_the_first_use_of_a_term_shows_its_definition(browser, server, lang, dev
     assert visit.problems == []
 
 
+def test_a_word_of_a_tag_does_not_outrank_the_page_that_teaches_the_phrase(browser, server):
+    """Tags weigh less than Material's default: "logic gate" (the perceptron's) and "gated activation
+    unit" (WaveNet's) put those pages above the LSTM for "forget gate"."""
+    page = browser.new_page()
+    load(page, server.base + "en/")
+    found = search(page, "forget gate")
+    page.close()
+    assert found[0] == "en/lstm/", found[:5]
+
+
 # (language, query, the section that teaches it): a synonym, or the other language's name
 OTHER_NAMES = [
     ("ja", "荷重減衰", BY_JA["重み減衰"]),
@@ -59,7 +69,9 @@ def test_another_name_of_a_term_finds_its_teaching_section_first(browser, server
     load(page, server.base + ("" if lang == "ja" else "en/"))
     found = search(page, query)
     sections = page.eval_on_selector_all(".md-search-result__item > a.md-search-result__link", "as => as.map(a => a.hash)")
+    shown_tags = page.evaluate("() => [...document.querySelectorAll('.md-search-result .md-tags')].filter(t => t.offsetParent).length")
     page.close()
+    assert shown_tags == 0, "the glossary's tags are for the index, not for display"
     page_path = ("" if lang == "ja" else "en/") + term.page.removesuffix(".md") + "/"
     assert found and found[0] == page_path, f"{query!r}: {found[:5]}"
     # The page's result group lists the sections that matched, the teaching one among the first.

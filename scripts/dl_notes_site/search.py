@@ -48,7 +48,8 @@ with 4., the build fails if the bundle no longer has the code this patches.
 
 6. Synonyms and the other language. Each glossary term's section that teaches it carries the
 term's synonyms and its name in the other language as index tags (`with_glossary_tags`), so
-荷重減衰 finds the section on 重み減衰, and 勾配クリッピング finds it on the English site.
+荷重減衰 finds the section on 重み減衰, and 勾配クリッピング finds it on the English site. Tags
+weigh less than Material gives them (`TAG_BOOST`), so they help a search without taking it over.
 """
 
 from __future__ import annotations
@@ -281,6 +282,14 @@ def check_unique_anchors(docs: list[dict]) -> None:
                          "give the headings different anchors")
 
 
+# Material weighs a match in the tags a million times one in the text (tags are meant to be chosen
+# by hand). The glossary tags every term's other names: at that weight, "gate" in the tag "logic
+# gate" put the perceptron above the LSTM's gates for "forget gate". A tag now weighs what a title
+# does; at a hundred, the English words of the API reference outranked the Japanese teaching
+# section for "gradient clipping" (tests/test_browser_glossary.py has both cases).
+TAG_BOOST = 1000.0
+
+
 def page_location(src: str) -> str:
     """A page's location in the index from its source path: ``lstm.md`` → ``lstm/``, ``index.md`` → ``''``.
 
@@ -325,6 +334,7 @@ def on_post_build(config):
     index = json.loads(path.read_text(encoding="utf-8"))
     check_unique_anchors(index["docs"])
     index["config"]["separator"] = with_zwsp_separator(index["config"]["separator"])
+    index["config"].setdefault("fields", {})["tags"] = {"boost": TAG_BOOST}
     for doc in index["docs"]:
         for field in ("title", "text"):
             if doc.get(field):
