@@ -22,6 +22,8 @@ from pathlib import Path
 
 import yaml
 
+from dl_notes_site.sections import sections, slug
+
 GLOSSARY = Path(__file__).resolve().parents[2] / "docs" / "glossary.yml"
 LANGS = ("ja", "en")
 
@@ -85,8 +87,6 @@ def entry_anchor(term: Term) -> str:
     >>> entry_anchor(parse([{"ja": "重み減衰", "en": "weight decay"}])[0])
     'term-weight-decay'
     """
-    from dl_notes_site.sections import slug
-
     return "term-" + slug(term.en)
 
 
@@ -114,8 +114,6 @@ def entry_markdown(term: Term, lang: str, section_title: str | None) -> str:
 
 def section_titles(docs_dir: Path, page: str, lang: str) -> dict[str, str]:
     """The section titles of a page's source in ``lang``, by anchor."""
-    from dl_notes_site.sections import sections
-
     path = Path(docs_dir) / page.replace(".md", f".{lang}.md")
     return {s.anchor: s.title for s in sections(path.read_text(encoding="utf-8"))} if path.is_file() else {}
 
